@@ -1,0 +1,190 @@
+"""Patient records: listing, adding, reading — always through the access policy."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from painpath.core.access import (
+    PatientAction,
+    PatientRelation,
+    may_add_patient,
+    may_list_patients,
+    patient_actions,
+)
+from painpath.core.accounts import Role
+from painpath.services import audit
+from painpath.services.context import Context
+from painpath.services.errors import Forbidden, NotFound
+from painpath.services.schemas import (
+    ClinicianView,
+    InviteView,
+    NewPatient,
+    PatientOverview,
+    PatientView,
+    parse,
+)
+from painpath.store.db import transaction
+from painpath.store.models import CareTeam, Invite, Patient, User
+
+
+def patient_view(patient: Patient) -> PatientView:
+    return PatientView(
+        id=patient.id,
+        display_name=patient.display_name,
+        birth_year=patient.birth_year,
+        sex=patient.sex,
+        has_account=patient.user_id is not None,
+        created_at=patient.created_at,
+    )
+
+
+def invite_view(invite: Invite, now: datetime) -> InviteView:
+    if invite.used_at is not None:
+        status = "used"
+    elif invite.expires_at <= now:
+        status = "expired"
+    else:
+        status = "pending"
+    return InviteView(
+        id=invite.id,
+        patient_id=invite.patient_id,
+        email=invite.email,
+        created_at=invite.created_at,
+        expires_at=invite.expires_at,
+        used_at=invite.used_at,
+        status=status,
+    )
+
+
+def relation_to(session: Session, ctx: Context, patient: Patient) -> PatientRelation:
+    user_id = ctx.actor.user_id
+    on_team = user_id is not None and session.get(CareTeam, (user_id, patient.id)) is not None
+    return PatientRelation(
+        is_the_patient=user_id is not None and patient.user_id == user_id,
+        on_care_team=on_team,
+    )
+
+
+def load_patient(session: Session, ctx: Context, patient_id: int, action: PatientAction) -> Patient:
+    """The patient, if the actor may do ``action`` to them. Otherwise the refusal is
+    audited and reported as "not found" — to an outsider a record they may not see and
+    a record that does not exist look the same."""
+    audit.require_signed_in(ctx)
+    patient = session.get(Patient, patient_id)
+    allowed = (
+        patient is not None
+        and ctx.actor.role is not None
+        and action in patient_actions(ctx.actor.role, relation_to(session, ctx, patient))
+    )
+    if not allowed:
+        audit.record_now(
+            ctx,
+            f"patient.{action}",
+            subject_type="patient",
+            subject_id=patient_id,
+            outcome=audit.DENIED,
+        )
+        if (
+            patient is not None
+            and action is not PatientAction.read
+            and (
+                PatientAction.read
+                in patient_actions(ctx.actor.role, relation_to(session, ctx, patient))
+            )
+        ):
+            raise Forbidden("You can see this patient's record but not change it.")
+        raise NotFound("patient")
+    return patient
+
+
+def list_patients(ctx: Context, search: str | None = None) -> list[PatientView]:
+    audit.require_signed_in(ctx)
+    if ctx.actor.role is None or not may_list_patients(ctx.actor.role):
+        audit.record_now(ctx, "patient.list", outcome=audit.DENIED)
+        raise Forbidden("Only clinicians and administrators can list patients.")
+    query = select(Patient).order_by(func.lower(Patient.display_name), Patient.id)
+    if ctx.actor.role is Role.clinician:
+        query = query.join(CareTeam, CareTeam.patient_id == Patient.id).where(
+            CareTeam.clinician_id == ctx.actor.user_id
+        )
+    if search and search.strip():
+        query = query.where(func.lower(Patient.display_name).contains(search.strip().lower()))
+    with transaction(ctx.services.db) as session:
+        patients = session.scalars(query).all()
+        audit.record(
+            session,
+            ctx,
+            "patient.list",
+            subject_type="patient",
+            detail=f"{len(patients)} patients" + (f", search {search.strip()!r}" if search else ""),
+        )
+        return [patient_view(p) for p in patients]
+
+
+def add_patient(ctx: Context, data: NewPatient | dict) -> PatientView:
+    audit.require_signed_in(ctx)
+    if ctx.actor.role is None or not may_add_patient(ctx.actor.role):
+        audit.record_now(ctx, "patient.create", outcome=audit.DENIED)
+        raise Forbidden("Only clinicians can add patients.")
+    new = data if isinstance(data, NewPatient) else parse(NewPatient, data)
+    now = ctx.now()
+    with transaction(ctx.services.db) as session:
+        patient = Patient(
+            display_name=new.display_name,
+            birth_year=new.birth_year,
+            sex=new.sex,
+            created_at=now,
+            created_by_id=ctx.actor.user_id,
+        )
+        session.add(patient)
+        session.flush()
+        session.add(CareTeam(clinician_id=ctx.actor.user_id, patient_id=patient.id, added_at=now))
+        audit.record(session, ctx, "patient.create", subject_type="patient", subject_id=patient.id)
+        return patient_view(patient)
+
+
+def get_patient(ctx: Context, patient_id: int) -> PatientOverview:
+    with transaction(ctx.services.db) as session:
+        patient = load_patient(session, ctx, patient_id, PatientAction.read)
+        overview = _overview(session, ctx, patient)
+        audit.record(session, ctx, "patient.read", subject_type="patient", subject_id=patient.id)
+        return overview
+
+
+def own_record(ctx: Context) -> PatientOverview | None:
+    """The signed-in patient's own record (None if their account has no record yet)."""
+    audit.require_signed_in(ctx)
+    if ctx.actor.role is not Role.patient:
+        raise Forbidden("This page is for patients.")
+    with transaction(ctx.services.db) as session:
+        patient = session.scalar(select(Patient).where(Patient.user_id == ctx.actor.user_id))
+        if patient is None:
+            return None
+        audit.record(session, ctx, "patient.read", subject_type="patient", subject_id=patient.id)
+        return _overview(session, ctx, patient)
+
+
+def _overview(session: Session, ctx: Context, patient: Patient) -> PatientOverview:
+    clinicians = session.scalars(
+        select(User)
+        .join(CareTeam, CareTeam.clinician_id == User.id)
+        .where(CareTeam.patient_id == patient.id)
+        .order_by(User.display_name)
+    ).all()
+    invites: list[InviteView] = []
+    if ctx.actor.role is not Role.patient:
+        rows = session.scalars(
+            select(Invite).where(Invite.patient_id == patient.id).order_by(Invite.id.desc())
+        ).all()
+        invites = [invite_view(i, ctx.now()) for i in rows]
+    return PatientOverview(
+        patient=patient_view(patient),
+        care_team=[
+            ClinicianView(id=c.id, display_name=c.display_name or c.email, email=c.email)
+            for c in clinicians
+        ],
+        invites=invites,
+    )
