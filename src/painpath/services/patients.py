@@ -124,11 +124,15 @@ def list_patients(ctx: Context, search: str | None = None) -> list[PatientView]:
         return [patient_view(p) for p in patients]
 
 
-def add_patient(ctx: Context, data: NewPatient | dict) -> PatientView:
+def check_may_add(ctx: Context) -> None:
     audit.require_signed_in(ctx)
     if ctx.actor.role is None or not may_add_patient(ctx.actor.role):
         audit.record_now(ctx, "patient.create", outcome=audit.DENIED)
         raise Forbidden("Only clinicians can add patients.")
+
+
+def add_patient(ctx: Context, data: NewPatient | dict) -> PatientView:
+    check_may_add(ctx)
     new = data if isinstance(data, NewPatient) else parse(NewPatient, data)
     now = ctx.now()
     with transaction(ctx.services.db) as session:

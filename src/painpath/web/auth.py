@@ -1,0 +1,128 @@
+"""Who is asking: a bearer API token (API only) or a session cookie; and CSRF checks."""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlsplit
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from painpath.core.accounts import TokenScope
+from painpath.services.accounts import actor_for_api_token, actor_for_session
+from painpath.services.context import ANONYMOUS, Context, Services
+from painpath.services.errors import Forbidden, NotSignedIn, ServiceError
+
+SESSION_COOKIE = "pp_session"
+CSRF_COOKIE = "pp_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class BadApiToken(ServiceError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+class CsrfFailed(ServiceError):
+    def __init__(self) -> None:
+        super().__init__(
+            "This form had expired or did not come from painpath. Nothing was changed: "
+            "go back, reload the page and try again."
+        )
+
+
+def services_of(request: Request) -> Services:
+    return request.app.state.services
+
+
+def request_context(request: Request) -> Context:
+    """The Context for this request, resolved once and kept on request.state."""
+    cached = getattr(request.state, "ctx", None)
+    if cached is not None:
+        return cached
+    services = services_of(request)
+    actor, session_csrf, via = ANONYMOUS, None, None
+    authorization = request.headers.get("authorization")
+    if authorization and request.url.path.startswith("/api/"):
+        scheme, _, raw = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not raw.strip():
+            raise BadApiToken("Send the token as 'Authorization: Bearer <token>'.")
+        found = actor_for_api_token(services, raw.strip())
+        if found is None:
+            raise BadApiToken("This API token is not valid: it is unknown, expired or revoked.")
+        actor, via = found, "token"
+    else:
+        raw = request.cookies.get(SESSION_COOKIE)
+        found_session = actor_for_session(services, raw) if raw else None
+        if found_session is not None:
+            (actor, session_csrf), via = found_session, "cookie"
+    ctx = Context(
+        services,
+        actor=actor,
+        client_address=request.client.host if request.client else None,
+        request_id=getattr(request.state, "request_id", None),
+    )
+    request.state.ctx = ctx
+    request.state.session_csrf = session_csrf
+    request.state.auth_via = via
+    return ctx
+
+
+def page_csrf_token(request: Request) -> str:
+    """The token forms must echo: the session's when signed in, else the pre-sign-in
+    cookie's (double-submit), minted here if the browser has none yet."""
+    request_context(request)
+    if request.state.session_csrf:
+        return request.state.session_csrf
+    token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf_cookie", None)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.state.new_csrf_cookie = token
+    return token
+
+
+def _same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    if not origin or origin == "null":
+        return origin is None
+    return urlsplit(origin).netloc == request.headers.get("host", "")
+
+
+async def checked_form(request: Request) -> dict[str, str]:
+    """The submitted form, after the CSRF check. Raises CsrfFailed before anything runs."""
+    form = await request.form()
+    data = {key: value for key, value in form.items() if isinstance(value, str)}
+    request_context(request)
+    expected = request.state.session_csrf or request.cookies.get(CSRF_COOKIE)
+    given = data.pop(CSRF_FIELD, "")
+    if not expected or not given or not secrets.compare_digest(expected, given):
+        raise CsrfFailed()
+    if not _same_origin(request):
+        raise CsrfFailed()
+    return data
+
+
+bearer = HTTPBearer(
+    auto_error=False,
+    description="A personal access token (create one under Account → API tokens).",
+)
+
+
+def api_context(
+    request: Request, _credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
+) -> Context:
+    """For /api/v1 routes: a signed-in actor, with the token scope the method needs and,
+    for cookie sessions, the CSRF header on every state-changing request."""
+    ctx = request_context(request)
+    if not ctx.actor.signed_in:
+        raise NotSignedIn()
+    needed = TokenScope.read if request.method in SAFE_METHODS else TokenScope.write
+    if needed not in ctx.actor.scopes:
+        raise Forbidden(f"This API token lacks the '{needed}' scope.")
+    if request.method not in SAFE_METHODS and request.state.auth_via == "cookie":
+        given = request.headers.get(CSRF_HEADER, "")
+        if not given or not secrets.compare_digest(given, request.state.session_csrf):
+            raise CsrfFailed()
+    return ctx

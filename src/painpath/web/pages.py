@@ -1,0 +1,334 @@
+"""HTML pages. Each handler reads the request, calls one service, renders the answer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from painpath.core.accounts import Role
+from painpath.services import accounts, audit, invites, patients
+from painpath.services.errors import InvalidInput, InviteUnusable, Throttled
+from painpath.web.auth import SESSION_COOKIE, checked_form, request_context
+from painpath.web.templating import redirect, render
+
+router = APIRouter(include_in_schema=False)
+
+
+def home_for(role: Role | None) -> str:
+    return {Role.clinician: "/patients", Role.patient: "/me", Role.admin: "/admin/users"}.get(
+        role, "/"
+    )
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths: a sign-in link must not bounce people to another site."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc or "\\" in target else target
+
+
+def _signed_in_response(request: Request, signed: accounts.SignedIn, target: str) -> Response:
+    response = redirect(target)
+    response.set_cookie(
+        SESSION_COOKIE,
+        signed.session_token,
+        max_age=request.app.state.services.settings.session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.services.settings.https,
+        path="/",
+    )
+    return response
+
+
+@router.get("/")
+def home(request: Request):
+    return render(request, "home.html", home_url=home_for(request_context(request).actor.role))
+
+
+@router.get("/signin")
+def signin_page(request: Request, next: str | None = None):
+    ctx = request_context(request)
+    if ctx.actor.signed_in:
+        return redirect(_safe_next(next) or home_for(ctx.actor.role))
+    return render(request, "signin.html", next=_safe_next(next) or "")
+
+
+@router.post("/signin")
+async def signin_submit(request: Request):
+    form = await checked_form(request)
+    ctx = request_context(request)
+    target = _safe_next(form.get("next"))
+    try:
+        signed = accounts.sign_in(ctx, form.get("email", ""), form.get("password", ""))
+    except (accounts.SignInFailed, Throttled) as error:
+        return render(
+            request,
+            "signin.html",
+            status_code=429 if isinstance(error, Throttled) else 401,
+            form_error=error.describe(),
+            values={"email": form.get("email", "")},
+            next=target or "",
+        )
+    return _signed_in_response(request, signed, target or home_for(signed.user.role))
+
+
+@router.post("/signout")
+async def signout(request: Request):
+    await checked_form(request)
+    accounts.sign_out(request_context(request), request.cookies.get(SESSION_COOKIE))
+    response = redirect("/?signed_out=1")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# --- clinician ------------------------------------------------------------------
+
+
+@router.get("/patients")
+def patient_list(request: Request, q: str | None = None):
+    ctx = request_context(request)
+    found = patients.list_patients(ctx, q)
+    template = "patients/_rows.html" if request.headers.get("hx-request") else "patients/list.html"
+    return render(request, template, patients=found, q=q or "", this_year=datetime.now(UTC).year)
+
+
+@router.get("/patients/new")
+def patient_new(request: Request):
+    patients.check_may_add(request_context(request))
+    return render(request, "patients/new.html", this_year=datetime.now(UTC).year)
+
+
+@router.post("/patients/new")
+async def patient_create(request: Request):
+    form = await checked_form(request)
+    ctx = request_context(request)
+    data = {k: v for k, v in form.items() if k in ("display_name", "birth_year", "sex")}
+    if not data.get("sex"):
+        data.pop("sex", None)
+    try:
+        patient = patients.add_patient(ctx, data)
+    except InvalidInput as error:
+        return render(
+            request,
+            "patients/new.html",
+            status_code=422,
+            errors=error.errors,
+            values=form,
+            this_year=datetime.now(UTC).year,
+        )
+    return redirect(f"/patients/{patient.id}?added=1")
+
+
+@router.get("/patients/{patient_id}")
+def patient_overview(request: Request, patient_id: int):
+    overview = patients.get_patient(request_context(request), patient_id)
+    return render(
+        request,
+        "patients/overview.html",
+        overview=overview,
+        added=request.query_params.get("added") == "1",
+    )
+
+
+@router.post("/patients/{patient_id}/invites")
+async def patient_invite(request: Request, patient_id: int):
+    form = await checked_form(request)
+    ctx = request_context(request)
+    try:
+        created = invites.create_invite(ctx, patient_id, {"email": form.get("email", "")})
+    except InvalidInput as error:
+        overview = patients.get_patient(ctx, patient_id)
+        return render(
+            request,
+            "patients/overview.html",
+            status_code=422,
+            overview=overview,
+            errors=error.errors,
+            values=form,
+        )
+    overview = patients.get_patient(ctx, patient_id)
+    link = str(request.url_for("invite_page", token=created.token))
+    return render(
+        request,
+        "patients/overview.html",
+        overview=overview,
+        invite_link=link,
+        invite=created.invite,
+    )
+
+
+# --- patient --------------------------------------------------------------------
+
+
+@router.get("/invite/{token}", name="invite_page")
+def invite_page(request: Request, token: str):
+    ctx = request_context(request)
+    try:
+        details = invites.describe_invite(ctx, token)
+    except InviteUnusable as error:
+        return render(request, "invite_unusable.html", status_code=410, message=error.describe())
+    return render(request, "invite.html", details=details, token=token)
+
+
+@router.post("/invite/{token}")
+async def invite_accept(request: Request, token: str):
+    form = await checked_form(request)
+    ctx = request_context(request)
+    try:
+        signed = invites.accept_invite(
+            ctx,
+            token,
+            {
+                "password": form.get("password", ""),
+                "password_confirm": form.get("password_confirm"),
+            },
+        )
+    except InviteUnusable as error:
+        return render(request, "invite_unusable.html", status_code=410, message=error.describe())
+    except InvalidInput as error:
+        details = invites.describe_invite(ctx, token)
+        return render(
+            request,
+            "invite.html",
+            status_code=422,
+            details=details,
+            token=token,
+            errors=error.errors,
+        )
+    return _signed_in_response(request, signed, "/me?welcome=1")
+
+
+@router.get("/me")
+def patient_home(request: Request):
+    record = patients.own_record(request_context(request))
+    return render(
+        request, "me.html", record=record, welcome=request.query_params.get("welcome") == "1"
+    )
+
+
+# --- account: API tokens -------------------------------------------------------------
+
+
+@router.get("/account")
+def account(request: Request):
+    tokens = accounts.list_api_tokens(request_context(request))
+    return render(request, "account.html", tokens=tokens)
+
+
+@router.post("/account/tokens")
+async def account_token_create(request: Request):
+    form = await checked_form(request)
+    ctx = request_context(request)
+    form_data = await request.form()
+    scopes = [s for s in form_data.getlist("scopes") if isinstance(s, str)]
+    data = {
+        "name": form.get("name", ""),
+        "scopes": scopes,
+        "expires_in_days": form.get("expires_in_days") or None,
+    }
+    try:
+        created, raw = accounts.create_api_token(ctx, data)
+    except InvalidInput as error:
+        return render(
+            request,
+            "account.html",
+            status_code=422,
+            tokens=accounts.list_api_tokens(ctx),
+            errors=error.errors,
+            values=form,
+        )
+    return render(
+        request,
+        "account.html",
+        tokens=accounts.list_api_tokens(ctx),
+        new_token=raw,
+        new_token_view=created,
+    )
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+async def account_token_revoke(request: Request, token_id: int):
+    await checked_form(request)
+    accounts.revoke_api_token(request_context(request), token_id)
+    return redirect("/account?revoked=1")
+
+
+# --- admin --------------------------------------------------------------------------
+
+
+@router.get("/admin/users")
+def admin_users(request: Request):
+    users = accounts.list_users(request_context(request))
+    return render(request, "admin/users.html", users=users)
+
+
+@router.post("/admin/users")
+async def admin_user_create(request: Request):
+    form = await checked_form(request)
+    ctx = request_context(request)
+    try:
+        accounts.create_user(
+            ctx, {k: form.get(k, "") for k in ("email", "role", "display_name", "password")}
+        )
+    except InvalidInput as error:
+        return render(
+            request,
+            "admin/users.html",
+            status_code=422,
+            users=accounts.list_users(ctx),
+            errors=error.errors,
+            values={k: v for k, v in form.items() if k != "password"},
+        )
+    return redirect("/admin/users?created=1")
+
+
+@router.post("/admin/users/{user_id}/active")
+async def admin_user_active(request: Request, user_id: int):
+    form = await checked_form(request)
+    ctx = request_context(request)
+    try:
+        accounts.set_user_active(ctx, user_id, form.get("active") == "true")
+    except InvalidInput as error:
+        return render(
+            request,
+            "admin/users.html",
+            status_code=422,
+            users=accounts.list_users(ctx),
+            errors=error.errors,
+        )
+    return redirect("/admin/users")
+
+
+AUDIT_FILTERS = ("actor", "action", "subject_type", "subject_id", "outcome")
+
+
+@router.get("/admin/audit")
+def admin_audit(request: Request):
+    ctx = request_context(request)
+    params = request.query_params
+    filters = {k: params.get(k, "").strip() for k in AUDIT_FILTERS}
+    errors: dict[str, str] = {}
+    day = params.get("day", "").strip()
+    since = until = None
+    if day:
+        try:
+            since = datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=UTC)
+            until = since + timedelta(days=1)
+        except ValueError:
+            errors["day"] = "Enter a date as YYYY-MM-DD."
+    before = params.get("before", "")
+    events = audit.list_events(
+        ctx,
+        since=since,
+        until=until,
+        before_id=int(before) if before.isdigit() else None,
+        **{k: v or None for k, v in filters.items()},
+    )
+    return render(
+        request, "admin/audit.html", events=events, filters=filters, day=day, errors=errors
+    )
