@@ -131,7 +131,9 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture(params=BACKENDS)
-def services(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[Services]:
+def services(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[Services]:
     """Services on a clean, migrated database: once on SQLite, once on PostgreSQL."""
     if request.param == "sqlite":
         url = sqlite_url_for_test(sqlite_template, tmp_path)

@@ -31,8 +31,9 @@ def page_csrf(client: TestClient, path: str = "/signin") -> str:
 def sign_in(client: TestClient, email: str, password: str) -> str:
     """Sign in through the real form; returns the session's CSRF token for later forms."""
     token = page_csrf(client, "/signin")
-    response = client.post("/signin", data={"email": email, "password": password,
-                                            "csrf_token": token})
+    response = client.post(
+        "/signin", data={"email": email, "password": password, "csrf_token": token}
+    )
     assert response.status_code == 303, response.text
     return page_csrf(client, "/account")
 

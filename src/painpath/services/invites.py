@@ -38,11 +38,12 @@ class InviteDetails:
 
 
 def create_invite(ctx: Context, patient_id: int, data: NewInvite | dict) -> CreatedInvite:
-    new = data if isinstance(data, NewInvite) else parse(NewInvite, data)
     token = new_secret()
     now = ctx.now()
     with transaction(ctx.services.db) as session:
+        # Policy before validation: an outsider learns nothing from the error they get.
         patient = load_patient(session, ctx, patient_id, PatientAction.invite)
+        new = data if isinstance(data, NewInvite) else parse(NewInvite, data)
         if patient.user_id is not None:
             raise InvalidInput({"email": "This patient already has an account."})
         # Only the newest link works: an older one may have gone to a wrong address.

@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         openapi_url="/api/openapi.json",
     )
     app.state.services = services
+    app.state.secret_key = services.settings.resolved_secret_key()
     app.include_router(pages.router)
     app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

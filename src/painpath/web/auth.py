@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from urllib.parse import urlsplit
 
@@ -70,6 +72,23 @@ def request_context(request: Request) -> Context:
     return ctx
 
 
+def _signed(request: Request, value: str) -> str:
+    secret = request.app.state.secret_key.encode()
+    return hmac.new(secret, value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _mint_presession_token(request: Request) -> str:
+    value = secrets.token_urlsafe(24)
+    return f"{value}.{_signed(request, value)}"
+
+
+def _presession_token_valid(request: Request, token: str) -> bool:
+    """Pre-sign-in tokens carry an HMAC made with the installation's secret, so a cookie
+    planted by someone else (who lacks the secret) does not pass the double-submit check."""
+    value, _, signature = token.partition(".")
+    return bool(value) and hmac.compare_digest(signature, _signed(request, value))
+
+
 def page_csrf_token(request: Request) -> str:
     """The token forms must echo: the session's when signed in, else the pre-sign-in
     cookie's (double-submit), minted here if the browser has none yet."""
@@ -77,8 +96,8 @@ def page_csrf_token(request: Request) -> str:
     if request.state.session_csrf:
         return request.state.session_csrf
     token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf_cookie", None)
-    if not token:
-        token = secrets.token_urlsafe(32)
+    if not token or not _presession_token_valid(request, token):
+        token = _mint_presession_token(request)
         request.state.new_csrf_cookie = token
     return token
 
@@ -95,8 +114,12 @@ async def checked_form(request: Request) -> dict[str, str]:
     form = await request.form()
     data = {key: value for key, value in form.items() if isinstance(value, str)}
     request_context(request)
-    expected = request.state.session_csrf or request.cookies.get(CSRF_COOKIE)
     given = data.pop(CSRF_FIELD, "")
+    expected = request.state.session_csrf
+    if expected is None:
+        expected = request.cookies.get(CSRF_COOKIE)
+        if expected and not _presession_token_valid(request, expected):
+            expected = None
     if not expected or not given or not secrets.compare_digest(expected, given):
         raise CsrfFailed()
     if not _same_origin(request):

@@ -1,0 +1,166 @@
+"""Every route of the app x every kind of actor: who is let in and who is refused.
+
+The expected table below is written by hand, one line per route. The test collects
+the routes from the app's own route table, so a route added without a line here fails.
+"Refused" means 401, 403, 404 or a redirect to sign-in; anything else means the route's
+policy let the actor through (a 422 for a deliberately incomplete form counts as through).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+
+from painpath.services import accounts
+from painpath.web.app import create_app, route_table
+from tests.factories import Person, invite, make_patient, make_world
+from tests.web_helpers import page_csrf, sign_in
+
+ACTORS = ["anonymous", "patient_a", "patient_b", "clinician_a", "other_clinician", "admin"]
+EVERYONE = set(ACTORS)
+SIGNED_IN = EVERYONE - {"anonymous"}
+CLINICIANS = {"clinician_a", "other_clinician"}
+STAFF = CLINICIANS | {"admin"}
+ADMIN = {"admin"}
+PATIENTS = {"patient_a", "patient_b"}
+RECORD_A = {"patient_a", "clinician_a", "admin"}  # the patient, their care team, admin
+CARE_TEAM_A = {"clinician_a"}
+TOKEN_OWNER = {"patient_a"}
+
+
+@dataclass(frozen=True)
+class Case:
+    allowed: set[str]
+    body: dict | None = None  # form fields (pages) or JSON (API)
+
+
+EXPECTED: dict[tuple[str, str], Case] = {
+    ("GET", "/"): Case(EVERYONE),
+    ("GET", "/signin"): Case(EVERYONE),
+    ("POST", "/signin"): Case(EVERYONE, {"email": "{patient_a_email}", "password": "{password}"}),
+    ("POST", "/signout"): Case(EVERYONE, {}),
+    ("GET", "/me"): Case(PATIENTS),
+    ("GET", "/account"): Case(SIGNED_IN),
+    ("POST", "/account/tokens"): Case(SIGNED_IN, {"name": "matrix", "scopes": "read"}),
+    ("POST", "/account/tokens/{token_id}/revoke"): Case(TOKEN_OWNER, {}),
+    ("GET", "/patients"): Case(STAFF),
+    ("GET", "/patients/new"): Case(CLINICIANS),
+    ("POST", "/patients/new"): Case(CLINICIANS, {"display_name": "New One", "birth_year": "1990"}),
+    ("GET", "/patients/{patient_id}"): Case(RECORD_A),
+    ("POST", "/patients/{patient_id}/invites"): Case(
+        CARE_TEAM_A, {"email": "ada@home.example.org"}
+    ),
+    ("GET", "/invite/{token}"): Case(EVERYONE),
+    ("POST", "/invite/{token}"): Case(
+        EVERYONE, {"password": "long enough pw", "password_confirm": "differs"}
+    ),
+    ("GET", "/admin/users"): Case(ADMIN),
+    ("POST", "/admin/users"): Case(ADMIN, {"email": "", "role": "clinician", "password": ""}),
+    ("POST", "/admin/users/{user_id}/active"): Case(ADMIN, {"active": "false"}),
+    ("GET", "/admin/audit"): Case(ADMIN),
+    ("GET", "/healthz"): Case(EVERYONE),
+    ("GET", "/static/{path}"): Case(EVERYONE),
+    ("GET", "/api/docs"): Case(EVERYONE),
+    ("GET", "/api/openapi.json"): Case(EVERYONE),
+    ("GET", "/api/v1/me"): Case(SIGNED_IN),
+    ("GET", "/api/v1/patients"): Case(STAFF),
+    ("POST", "/api/v1/patients"): Case(CLINICIANS, {"display_name": "Api One", "birth_year": 1985}),
+    ("GET", "/api/v1/patients/{patient_id}"): Case(RECORD_A),
+    ("POST", "/api/v1/patients/{patient_id}/invites"): Case(
+        CARE_TEAM_A, {"email": "c@home.example.org"}
+    ),
+    ("GET", "/api/v1/tokens"): Case(SIGNED_IN),
+    ("POST", "/api/v1/tokens"): Case(SIGNED_IN, {"name": "matrix", "scopes": ["read"]}),
+    ("DELETE", "/api/v1/tokens/{token_id}"): Case(TOKEN_OWNER),
+    ("GET", "/api/v1/users"): Case(ADMIN),
+    ("POST", "/api/v1/users"): Case(
+        ADMIN,
+        {
+            "email": "new@clinic.example.org",
+            "role": "clinician",
+            "password": "long enough password",
+        },
+    ),
+    ("GET", "/api/v1/audit-events"): Case(ADMIN),
+}
+
+
+def test_every_route_has_an_expected_policy(sqlite_services):
+    routes = set(route_table(create_app(services=sqlite_services)))
+    missing = sorted(routes - set(EXPECTED))
+    stale = sorted(set(EXPECTED) - routes)
+    assert not missing, f"routes with no line in the access matrix: {missing}"
+    assert not stale, f"matrix lines for routes that no longer exist: {stale}"
+
+
+def refused(response) -> bool:
+    if response.status_code in (401, 403, 404):
+        return True
+    return response.status_code in (302, 303) and "/signin" in response.headers.get("location", "")
+
+
+@pytest.mark.parametrize("route", sorted(EXPECTED), ids=lambda r: f"{r[0]} {r[1]}")
+def test_access(services, route):
+    method, path = route
+    case = EXPECTED[route]
+    world = make_world(services)
+    people: dict[str, Person | None] = {
+        "anonymous": None,
+        "patient_a": world.patient_a,
+        "patient_b": world.patient_b,
+        "clinician_a": world.clinician_a,
+        "other_clinician": world.other_clinician,
+        "admin": world.admin,
+    }
+    unlinked = make_patient(services, world.clinician_a, "Cy Unlinked")
+    token_of_a, _ = accounts.create_api_token(
+        world.patient_a.ctx(services), {"name": "a's", "scopes": ["read"]}
+    )
+    params = {
+        "{patient_id}": str(unlinked.id if path.endswith("/invites") else world.record_a.id),
+        "{token_id}": str(token_of_a.id),
+        "{user_id}": str(world.patient_b.id),
+        "{path}": "css/painpath.css",
+    }
+    app = create_app(services=services)
+    outcomes = {}
+    for name in ACTORS:
+        person = people[name]
+        # Each actor gets a fresh invite, so one actor's use doesn't change the next one's.
+        params["{token}"] = invite(services, world.clinician_a, unlinked, f"{name}@x.example.org")
+        url = path
+        for key, value in params.items():
+            url = url.replace(key, value)
+        body = None
+        if case.body is not None:
+            body = {
+                k: v.format(
+                    patient_a_email=world.patient_a.email, password=world.patient_a.password
+                )
+                if isinstance(v, str)
+                else v
+                for k, v in case.body.items()
+            }
+        response = _request(app, services, person, method, url, body)
+        outcomes[name] = not refused(response)
+        assert response.status_code < 500, (name, response.status_code, response.text[:300])
+    expected = {name: name in case.allowed for name in ACTORS}
+    assert outcomes == expected
+
+
+def _request(app, services, person: Person | None, method: str, url: str, body):
+    client = TestClient(app, follow_redirects=False)
+    if url.startswith("/api/v1/"):
+        headers = {}
+        if person is not None:
+            _, secret = accounts.create_api_token(
+                person.ctx(services), {"name": "matrix", "scopes": ["read", "write"]}
+            )
+            headers["Authorization"] = f"Bearer {secret}"
+        return client.request(method, url, json=body, headers=headers)
+    csrf = sign_in(client, person.email, person.password) if person else page_csrf(client)
+    if method == "GET":
+        return client.get(url)
+    return client.request(method, url, data={**(body or {}), "csrf_token": csrf})
