@@ -1,0 +1,157 @@
+"""Invitations on both databases: one-time, expiring, atomic."""
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from painpath.core.accounts import Role
+from painpath.services import invites, patients
+from painpath.services.context import Context
+from painpath.services.errors import InvalidInput, InviteUnusable, NotFound
+from painpath.store.db import transaction
+from painpath.store.models import Invite, Patient, User
+from tests.factories import PASSWORD, invite, make_patient, make_user
+
+NEW_PASSWORD = "a quiet river bend"
+
+
+def accept(services, token, password=NEW_PASSWORD, confirm=NEW_PASSWORD):
+    return invites.accept_invite(
+        Context(services, client_address="10.0.0.5"),
+        token,
+        {"password": password, "password_confirm": confirm},
+    )
+
+
+def users(services) -> int:
+    with transaction(services.db) as session:
+        return session.scalar(select(func.count()).select_from(User))
+
+
+def test_invite_token_is_stored_only_as_a_hash(services):
+    clinician = make_user(services, Role.clinician)
+    record = make_patient(services, clinician)
+    token = invite(services, clinician, record, "ada@home.example.org")
+    with transaction(services.db) as session:
+        stored = session.scalar(select(Invite.token_hash))
+    assert token not in stored and len(stored) == 64
+
+
+def test_accepting_creates_a_patient_account_linked_to_the_record(services):
+    clinician = make_user(services, Role.clinician)
+    record = make_patient(services, clinician, "Ada Example")
+    token = invite(services, clinician, record, "Ada@Home.example.org")
+    signed = accept(services, token)
+    assert signed.user.role is Role.patient
+    assert signed.user.email == "ada@home.example.org"
+    own = patients.own_record(Context(services, actor=_actor(signed)))
+    assert own.patient.id == record.id and own.patient.has_account
+
+
+def _actor(signed):
+    from painpath.services.context import Actor
+
+    return Actor(user_id=signed.user.id, role=signed.user.role, email=signed.user.email)
+
+
+def test_a_used_link_cannot_be_used_again(services):
+    clinician = make_user(services, Role.clinician)
+    token = invite(services, clinician, make_patient(services, clinician), "ada@home.example.org")
+    accept(services, token)
+    before = users(services)
+    with pytest.raises(InviteUnusable) as caught:
+        accept(services, token)
+    assert caught.value.reason == "used"
+    assert users(services) == before
+
+
+def test_an_expired_link_says_so_and_changes_nothing(services):
+    clinician = make_user(services, Role.clinician)
+    token = invite(services, clinician, make_patient(services, clinician), "ada@home.example.org")
+    later = services.clock() + timedelta(days=services.settings.invite_days, seconds=1)
+    before = users(services)
+    with pytest.raises(InviteUnusable) as caught:
+        accept(replace(services, clock=lambda: later), token)
+    assert caught.value.reason == "expired"
+    assert "expired" in caught.value.describe()
+    assert users(services) == before
+
+
+def test_an_unknown_link_is_refused(services):
+    with pytest.raises(InviteUnusable) as caught:
+        accept(services, "not-a-real-token")
+    assert caught.value.reason == "unknown"
+
+
+def test_mismatched_passwords_save_nothing_and_keep_the_link_usable(services):
+    clinician = make_user(services, Role.clinician)
+    token = invite(services, clinician, make_patient(services, clinician), "ada@home.example.org")
+    before = users(services)
+    with pytest.raises(InvalidInput) as caught:
+        accept(services, token, confirm="something else entirely")
+    assert caught.value.errors == {"password_confirm": "The two passwords are not the same."}
+    assert users(services) == before
+    assert accept(services, token).user.email == "ada@home.example.org"
+
+
+def test_a_short_password_is_refused(services):
+    clinician = make_user(services, Role.clinician)
+    token = invite(services, clinician, make_patient(services, clinician), "ada@home.example.org")
+    with pytest.raises(InvalidInput) as caught:
+        accept(services, token, password="short", confirm="short")
+    assert "password" in caught.value.errors
+
+
+def test_a_new_link_replaces_older_unused_ones(services):
+    clinician = make_user(services, Role.clinician)
+    record = make_patient(services, clinician)
+    first = invite(services, clinician, record, "typo@home.example.org")
+    second = invite(services, clinician, record, "ada@home.example.org")
+    with pytest.raises(InviteUnusable) as caught:
+        accept(services, first)
+    assert caught.value.reason == "expired"
+    assert accept(services, second).user.email == "ada@home.example.org"
+
+
+def test_existing_patient_account_links_with_its_own_password(services):
+    clinician = make_user(services, Role.clinician)
+    existing = make_user(services, Role.patient, email="ada@home.example.org")
+    record = make_patient(services, clinician)
+    token = invite(services, clinician, record, "ada@home.example.org")
+    assert invites.describe_invite(Context(services), token).has_account
+    with pytest.raises(InvalidInput):
+        accept(services, token, password="not the right one")
+    signed = accept(services, token, password=PASSWORD, confirm=None)
+    assert signed.user.id == existing.id
+    with transaction(services.db) as session:
+        assert session.get(Patient, record.id).user_id == existing.id
+
+
+def test_staff_email_cannot_be_linked_to_a_patient_record(services):
+    clinician = make_user(services, Role.clinician, email="sam@clinic.example.org")
+    token = invite(services, clinician, make_patient(services, clinician), "sam@clinic.example.org")
+    with pytest.raises(InvalidInput) as caught:
+        accept(services, token, password=PASSWORD)
+    assert "email" in caught.value.errors
+
+
+def test_cannot_invite_to_a_record_that_already_has_an_account(services):
+    clinician = make_user(services, Role.clinician)
+    record = make_patient(services, clinician)
+    accept(services, invite(services, clinician, record, "ada@home.example.org"))
+    with pytest.raises(InvalidInput):
+        invite(services, clinician, record, "other@home.example.org")
+
+
+def test_only_the_care_team_can_invite(services):
+    clinician = make_user(services, Role.clinician)
+    other = make_user(services, Role.clinician)
+    admin = make_user(services, Role.admin)
+    record = make_patient(services, clinician)
+    with pytest.raises(NotFound):
+        invite(services, other, record, "ada@home.example.org")
+    with pytest.raises(Exception) as caught:
+        invite(services, admin, record, "ada@home.example.org")
+    assert caught.type.__name__ == "Forbidden"
