@@ -87,6 +87,19 @@ def db_current() -> None:
     typer.echo(f"latest:  {head_revision()}")
 
 
+@db_app.command("revision")
+def db_revision(message: str = typer.Argument(..., help="What the migration changes.")) -> None:
+    """For developers: write a new migration from the difference between models and database."""
+    from alembic import command
+
+    from painpath.settings import get_settings
+    from painpath.store.migrate import alembic_config
+
+    command.revision(
+        alembic_config(get_settings().resolved_database_url()), message=message, autogenerate=True
+    )
+
+
 @app.command()
 def demo() -> None:
     """Load demo users and patients (safe to run again) and print the demo sign-ins."""
