@@ -46,9 +46,16 @@ def missing(what: str, why: str) -> None:
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    if LOUD_SKIPS:
+    # Read the skip reasons from the reports, so this works under pytest-xdist too.
+    reasons = set(LOUD_SKIPS)
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        if "NOT TESTED" in reason:
+            reasons.add(reason.removeprefix("Skipped: "))
+    if reasons:
         terminalreporter.section("PARTS OF PAINPATH THAT WERE NOT TESTED", sep="!", red=True)
-        for line in sorted(set(LOUD_SKIPS)):
+        for line in sorted(reasons):
             terminalreporter.write_line(f"  !! {line}", red=True, bold=True)
 
 

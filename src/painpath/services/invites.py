@@ -91,6 +91,15 @@ def describe_invite(ctx: Context, token: str) -> InviteDetails:
         invite = _usable_invite(session, ctx, token)
         patient = session.get(Patient, invite.patient_id)
         existing = session.scalar(select(User).where(User.email == invite.email))
+        # The link shows the patient's name: a read of patient data by whoever holds it.
+        audit.record(
+            session,
+            ctx,
+            "invite.view",
+            subject_type="patient",
+            subject_id=patient.id,
+            detail=f"invite {invite.id}",
+        )
         return InviteDetails(
             patient_name=patient.display_name,
             email=invite.email,
