@@ -110,7 +110,7 @@ def test_page_form_errors_are_inline_and_keep_what_was_typed(services):
     assert response.status_code == 422
     assert 'value="Keep My Name"' in response.text
     assert 'aria-invalid="true"' in response.text
-    assert "greater than or equal to 1900" in response.text
+    assert "Enter 1900 or more." in response.text
     assert count(services, Patient) == 0
 
 

@@ -48,6 +48,33 @@ def test_cross_origin_form_post_is_refused(services, clinician_client):
     assert patients(services) == 0
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [{"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"}, {"Origin": "null"}],
+)
+def test_browser_says_cross_site_form_post_is_refused(services, clinician_client, headers):
+    client, csrf = clinician_client
+    response = client.post(
+        "/patients/new",
+        headers=headers,
+        data={"display_name": "Ada", "birth_year": "1980", "csrf_token": csrf},
+    )
+    assert response.status_code == 403
+    assert patients(services) == 0
+
+
+def test_same_origin_browser_post_with_null_origin_is_accepted(services, clinician_client):
+    # Chromium sends Origin: null under strict referrer policies, but says same-origin here.
+    client, csrf = clinician_client
+    response = client.post(
+        "/patients/new",
+        headers={"Sec-Fetch-Site": "same-origin", "Origin": "null"},
+        data={"display_name": "Ada", "birth_year": "1980", "csrf_token": csrf},
+    )
+    assert response.status_code == 303
+    assert patients(services) == 1
+
+
 def test_sign_in_form_needs_the_signed_cookie_token(services):
     person = make_user(services, Role.patient)
     client = client_for(services)
@@ -132,7 +159,7 @@ def test_security_headers_on_every_kind_of_response(services, path):
     )
     assert "frame-ancestors 'none'" in csp
     assert response.headers["x-content-type-options"] == "nosniff"
-    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["referrer-policy"] == "same-origin"
     assert response.headers["x-request-id"]
 
 

@@ -166,6 +166,11 @@ _FRIENDLY = {
 
 def friendly_message(error: dict[str, Any]) -> str:
     kind = error["type"]
+    limits = error.get("ctx", {})
+    if kind == "greater_than_equal":
+        return f"Enter {limits['ge']} or more."
+    if kind == "less_than_equal":
+        return f"Enter {limits['le']} or less."
     if kind == "value_error":
         return str(error["msg"]).removeprefix("Value error, ")
     if kind == "string_too_short" and error.get("ctx", {}).get("min_length", 1) > 1:

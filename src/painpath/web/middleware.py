@@ -23,7 +23,7 @@ def security_headers(path: str, request_id: str, *, https: bool) -> list[tuple[b
         (b"x-request-id", request_id.encode()),
         (b"content-security-policy", (CSP_API_DOCS if path == "/api/docs" else CSP).encode()),
         (b"x-content-type-options", b"nosniff"),
-        (b"referrer-policy", b"no-referrer"),
+        (b"referrer-policy", b"same-origin"),
         (b"x-frame-options", b"DENY"),
         (b"cross-origin-opener-policy", b"same-origin"),
         (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
