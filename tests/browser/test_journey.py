@@ -151,10 +151,6 @@ def test_content_security_policy_blocks_nothing(signed_in):
     problems: list[str] = []
 
     def on_console(message) -> None:
-        # Known, not about the CSP: /api/docs has no <link rel="icon">, so Chromium
-        # sometimes asks for /favicon.ico, which is a 404. Reported to the lead engineer.
-        if message.location.get("url", "").endswith("/favicon.ico"):
-            return
         if message.type == "error" or "content security policy" in message.text.lower():
             problems.append(f"{page.url}: console {message.type}: {message.text}")
 
