@@ -10,12 +10,14 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from tests.browser.server import CHROMIUM, Server, launch_chromium, running_server
 from tests.conftest import missing
 
 DEFAULT_TIMEOUT_MS = 20_000
+# Assertions wait as long as actions: CI machines are small and run two workers.
+expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
 DESKTOP = {"width": 1280, "height": 800}
 
 
