@@ -11,7 +11,7 @@ from painpath.services import invites, patients
 from painpath.services.context import Context
 from painpath.services.errors import InvalidInput, InviteUnusable, NotFound
 from painpath.store.db import transaction
-from painpath.store.models import Invite, Patient, User
+from painpath.store.models import AuditEvent, Invite, Patient, User
 from tests.factories import PASSWORD, invite, make_patient, make_user
 
 NEW_PASSWORD = "a quiet river bend"
@@ -115,26 +115,53 @@ def test_a_new_link_replaces_older_unused_ones(services):
     assert accept(services, second).user.email == "ada@home.example.org"
 
 
-def test_existing_patient_account_links_with_its_own_password(services):
+def test_a_link_never_checks_passwords_and_says_the_same_for_any_existing_account(services):
+    clinician = make_user(services, Role.clinician, email="sam@clinic.example.org")
+    make_user(services, Role.patient, email="ada@home.example.org")
+    messages = set()
+    for email in ("ada@home.example.org", "sam@clinic.example.org"):
+        token = invite(services, clinician, make_patient(services, clinician), email)
+        for password in (PASSWORD, "a wrong guess here"):  # the right one changes nothing
+            with pytest.raises(InvalidInput) as caught:
+                accept(services, token, password=password, confirm=password)
+            messages.add(caught.value.errors["password"])
+    assert messages == {invites.EXISTING_ACCOUNT}
+
+
+def test_signed_in_patient_links_the_record_to_their_account(services):
     clinician = make_user(services, Role.clinician)
     existing = make_user(services, Role.patient, email="ada@home.example.org")
     record = make_patient(services, clinician)
     token = invite(services, clinician, record, "ada@home.example.org")
-    assert invites.describe_invite(Context(services), token).has_account
-    with pytest.raises(InvalidInput):
-        accept(services, token, password="not the right one")
-    signed = accept(services, token, password=PASSWORD, confirm=None)
+    signed = invites.accept_invite(existing.ctx(services), token)
     assert signed.user.id == existing.id
     with transaction(services.db) as session:
         assert session.get(Patient, record.id).user_id == existing.id
 
 
-def test_staff_email_cannot_be_linked_to_a_patient_record(services):
-    clinician = make_user(services, Role.clinician, email="sam@clinic.example.org")
-    token = invite(services, clinician, make_patient(services, clinician), "sam@clinic.example.org")
+def test_signed_in_as_someone_else_cannot_take_the_link(services):
+    clinician = make_user(services, Role.clinician)
+    other = make_user(services, Role.patient, email="bea@home.example.org")
+    token = invite(services, clinician, make_patient(services, clinician), "ada@home.example.org")
     with pytest.raises(InvalidInput) as caught:
-        accept(services, token, password=PASSWORD)
-    assert "email" in caught.value.errors
+        invites.accept_invite(other.ctx(services), token)
+    assert "different email" in caught.value.errors["email"]
+    with pytest.raises(InvalidInput):
+        invites.accept_invite(clinician.ctx(services), token)  # staff never become patients
+
+
+def test_failed_acceptances_are_audited(services):
+    clinician = make_user(services, Role.clinician)
+    token = invite(services, clinician, make_patient(services, clinician), "ada@home.example.org")
+    with pytest.raises(InvalidInput):
+        accept(services, token, confirm="not the same at all")
+    with pytest.raises(InviteUnusable):
+        accept(services, "guessed-token")
+    with transaction(services.db) as session:
+        outcomes = session.scalars(
+            select(AuditEvent.outcome).where(AuditEvent.action == "invite.accept")
+        ).all()
+    assert outcomes == ["failed", "failed"]
 
 
 def test_cannot_invite_to_a_record_that_already_has_an_account(services):

@@ -14,7 +14,7 @@ from painpath.services import audit
 from painpath.services.accounts import SignedIn, password_hasher, start_session
 from painpath.services.context import Context
 from painpath.services.errors import InvalidInput, InviteUnusable
-from painpath.services.passwords import password_problem, verify
+from painpath.services.passwords import password_problem
 from painpath.services.patients import invite_view, load_patient
 from painpath.services.schemas import AcceptInvite, InviteView, NewInvite, parse
 from painpath.services.tokens import digest, new_secret
@@ -34,7 +34,6 @@ class InviteDetails:
 
     patient_name: str
     email: str
-    has_account: bool  # the email already has a patient account: accept with its password
 
 
 def create_invite(ctx: Context, patient_id: int, data: NewInvite | dict) -> CreatedInvite:
@@ -90,7 +89,6 @@ def describe_invite(ctx: Context, token: str) -> InviteDetails:
     with transaction(ctx.services.db) as session:
         invite = _usable_invite(session, ctx, token)
         patient = session.get(Patient, invite.patient_id)
-        existing = session.scalar(select(User).where(User.email == invite.email))
         # The link shows the patient's name: a read of patient data by whoever holds it.
         audit.record(
             session,
@@ -100,60 +98,72 @@ def describe_invite(ctx: Context, token: str) -> InviteDetails:
             subject_id=patient.id,
             detail=f"invite {invite.id}",
         )
-        return InviteDetails(
-            patient_name=patient.display_name,
-            email=invite.email,
-            has_account=existing is not None,
-        )
+        return InviteDetails(patient_name=patient.display_name, email=invite.email)
 
 
-def accept_invite(ctx: Context, token: str, data: AcceptInvite | dict) -> SignedIn:
+# One answer for every email that already has an account, whatever kind: the link holder
+# learns nothing about which accounts exist, and no password can be tried through a link.
+EXISTING_ACCOUNT = (
+    "This link can only create a new account. If you already have a painpath account, "
+    "sign in first, then open this link again."
+)
+
+
+def accept_invite(ctx: Context, token: str, data: AcceptInvite | dict | None = None) -> SignedIn:
     """Link the invited patient record to an account and sign the person in.
 
-    A new email gets a new patient account with the password chosen here. An email
-    that already has a patient account must give that account's password.
+    Signed out: a new patient account is made for the invited email with the password
+    chosen here. Signed in (as a patient whose email the invite names, without a record
+    of their own): the record is linked to that account. Nothing else is accepted.
     Everything happens in one transaction; a second submission finds the link used.
     """
-    form = data if isinstance(data, AcceptInvite) else parse(AcceptInvite, data)
+    try:
+        return _accept(ctx, token, data or {})
+    except (InvalidInput, InviteUnusable) as error:
+        audit.record_now(ctx, "invite.accept", outcome=audit.FAILED, detail=error.describe()[:200])
+        raise
+
+
+def _accept(ctx: Context, token: str, data: AcceptInvite | dict) -> SignedIn:
     now = ctx.now()
     try:
         with transaction(ctx.services.db) as session:
             invite = _usable_invite(session, ctx, token)
-            user = session.scalar(select(User).where(User.email == invite.email))
-            ph = password_hasher(ctx.services)
-            if user is None:
+            if ctx.actor.signed_in:
+                user = session.get(User, ctx.actor.user_id)
+                if user is None or user.role is not Role.patient or user.email != invite.email:
+                    raise InvalidInput(
+                        {
+                            "email": "This invitation is for a different email address. Sign out, "
+                            "then open the link again."
+                        }
+                    )
+                if session.scalar(select(Patient.id).where(Patient.user_id == user.id)):
+                    raise InvalidInput(
+                        {
+                            "email": "Your account already has its own patient record. Ask your "
+                            "clinician to use that record instead."
+                        }
+                    )
+            else:
+                form = data if isinstance(data, AcceptInvite) else parse(AcceptInvite, data)
                 problem = password_problem(form.password)
                 if problem:
                     raise InvalidInput({"password": problem})
                 if form.password != form.password_confirm:
                     raise InvalidInput({"password_confirm": "The two passwords are not the same."})
+                if session.scalar(select(User.id).where(User.email == invite.email)):
+                    raise InvalidInput({"password": EXISTING_ACCOUNT})
                 user = User(
                     email=invite.email,
                     role=Role.patient,
-                    password_hash=ph.hash(form.password),
+                    password_hash=password_hasher(ctx.services).hash(form.password),
                     display_name=session.get(Patient, invite.patient_id).display_name,
                     active=True,
                     created_at=now,
                 )
                 session.add(user)
                 session.flush()
-            else:
-                if user.role is not Role.patient or not user.active:
-                    raise InvalidInput(
-                        {
-                            "email": "This email cannot be linked to a patient record. "
-                            "Ask your clinician to invite a different email address."
-                        }
-                    )
-                if not verify(ph, user.password_hash, form.password):
-                    raise InvalidInput({"password": "That is not the password of this account."})
-                if session.scalar(select(Patient.id).where(Patient.user_id == user.id)):
-                    raise InvalidInput(
-                        {
-                            "email": "This account already has its own patient record. "
-                            "Ask your clinician to use that record instead."
-                        }
-                    )
             # Claim the invite only if nobody else did in the meantime.
             claimed = session.execute(
                 update(Invite)
