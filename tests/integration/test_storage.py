@@ -89,3 +89,19 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_services):
     with sqlite_services.db() as session:
         assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+@pytest.mark.postgres
+def test_audit_log_refuses_truncate_on_postgresql(postgres_url):
+    """SQLite has no TRUNCATE; PostgreSQL's must not bypass the append-only triggers."""
+    engine = make_engine(postgres_url, one_off=True)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO audit_events (at, action, outcome) VALUES (now(), 'test.event', 'ok')"
+            )
+        )
+    with pytest.raises(DBAPIError) as caught, engine.begin() as connection:
+        connection.execute(text("TRUNCATE audit_events"))
+    assert "append-only" in str(caught.value)
+    engine.dispose()

@@ -286,6 +286,10 @@ def create_api_token(ctx: Context, data: NewApiToken | dict) -> tuple[ApiTokenVi
     if ctx.actor.user_id is None:
         raise Forbidden("API tokens belong to a user account.")
     new = data if isinstance(data, NewApiToken) else parse(NewApiToken, data)
+    if not set(new.scopes) <= ctx.actor.scopes:
+        # A token can only make tokens as strong as itself, never stronger.
+        audit.record_now(ctx, "token.create", outcome=audit.DENIED, detail="scope escalation")
+        raise Forbidden("A token cannot create a token with scopes it does not have itself.")
     raw = new_secret(API_TOKEN_PREFIX)
     now = ctx.now()
     token = ApiToken(
@@ -295,7 +299,7 @@ def create_api_token(ctx: Context, data: NewApiToken | dict) -> tuple[ApiTokenVi
         prefix=raw[:10],
         scopes=" ".join(sorted({s.value for s in new.scopes})),
         created_at=now,
-        expires_at=now + timedelta(days=new.expires_in_days) if new.expires_in_days else None,
+        expires_at=now + timedelta(days=new.expires_in_days),
     )
     with transaction(ctx.services.db) as session:
         session.add(token)
@@ -317,8 +321,18 @@ def revoke_api_token(ctx: Context, token_id: int) -> ApiTokenView:
     audit.require_signed_in(ctx)
     with transaction(ctx.services.db) as session:
         token = session.get(ApiToken, token_id)
-        if token is None or token.user_id != ctx.actor.user_id:
-            raise NotFound("API token")
+        mine = token is not None and token.user_id == ctx.actor.user_id
+    if not mine:
+        audit.record_now(
+            ctx,
+            "token.revoke",
+            subject_type="api_token",
+            subject_id=token_id,
+            outcome=audit.DENIED,
+        )
+        raise NotFound("API token")
+    with transaction(ctx.services.db) as session:
+        token = session.get(ApiToken, token_id)
         if token.revoked_at is None:
             token.revoked_at = ctx.now()
             audit.record(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +14,9 @@ from painpath.services.errors import Forbidden, NotSignedIn
 from painpath.services.schemas import AuditEventView
 from painpath.store.db import transaction
 from painpath.store.models import AuditEvent
+
+# Ids are 32-bit in both databases; nine digits always fit.
+USER_ID = re.compile(r"[0-9]{1,9}")
 
 OK = "ok"
 DENIED = "denied"
@@ -73,7 +77,7 @@ def list_events(
         actor = actor.strip().lower()
         query = query.where(
             AuditEvent.actor_id == int(actor)
-            if actor.isdigit()
+            if USER_ID.fullmatch(actor)
             else AuditEvent.actor_email == actor
         )
     if action:
@@ -85,15 +89,20 @@ def list_events(
     if outcome:
         query = query.where(AuditEvent.outcome == outcome)
     if since:
-        query = query.where(AuditEvent.at >= since)
+        query = query.where(AuditEvent.at >= _as_utc(since))
     if until:
-        query = query.where(AuditEvent.at < until)
+        query = query.where(AuditEvent.at < _as_utc(until))
     if before_id:
         query = query.where(AuditEvent.id < before_id)
     with transaction(ctx.services.db) as session:
         rows = session.scalars(query).all()
         record(session, ctx, "audit.list", detail=f"{len(rows)} events")
         return [AuditEventView.model_validate(row, from_attributes=True) for row in rows]
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """A time without a zone is taken as UTC, the zone the log is kept in."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def require_signed_in(ctx: Context) -> None:

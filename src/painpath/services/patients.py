@@ -111,7 +111,9 @@ def list_patients(ctx: Context, search: str | None = None) -> list[PatientView]:
             CareTeam.clinician_id == ctx.actor.user_id
         )
     if search and search.strip():
-        query = query.where(func.lower(Patient.display_name).contains(search.strip().lower()))
+        # autoescape: a % or _ typed by a person is a character, not a wildcard.
+        term = search.strip().lower()
+        query = query.where(func.lower(Patient.display_name).contains(term, autoescape=True))
     with transaction(ctx.services.db) as session:
         patients = session.scalars(query).all()
         audit.record(

@@ -12,6 +12,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationError,
     field_validator,
 )
@@ -38,7 +39,10 @@ def _acceptable_password(value: str) -> str:
 
 
 Email = Annotated[str, Field(max_length=254), AfterValidator(normalise_email)]
-NewPassword = Annotated[str, AfterValidator(_acceptable_password)]
+# Passwords are taken exactly as typed: stripping spaces at creation but not at sign-in
+# would lock people out.
+Password = Annotated[str, StringConstraints(strip_whitespace=False, max_length=256)]
+NewPassword = Annotated[Password, AfterValidator(_acceptable_password)]
 Name = Annotated[str, Field(min_length=1, max_length=120)]
 
 
@@ -71,14 +75,15 @@ class NewInvite(Input):
 
 
 class AcceptInvite(Input):
-    password: str = Field(min_length=1, max_length=256)
-    password_confirm: str | None = Field(default=None, max_length=256)
+    password: Password
+    password_confirm: Password | None = None
 
 
 class NewApiToken(Input):
-    name: Name
+    name: str = Field(min_length=1, max_length=80)
     scopes: list[TokenScope] = Field(min_length=1)
-    expires_in_days: int | None = Field(default=90, ge=1, le=365)
+    # Every token expires: a forgotten token should not work for ever.
+    expires_in_days: int = Field(default=90, ge=1, le=365)
 
 
 class SetActive(Input):

@@ -23,6 +23,7 @@ from painpath.services.schemas import (
     UserView,
 )
 from painpath.web.auth import api_context
+from painpath.web.params import RecordId
 
 router = APIRouter(prefix="/api/v1")
 
@@ -64,7 +65,7 @@ def add_patient(body: NewPatient, ctx: Context = Depends(api_context)):
 
 
 @router.get("/patients/{patient_id}", response_model=PatientOverview, tags=["patients"])
-def get_patient(patient_id: int, ctx: Context = Depends(api_context)):
+def get_patient(patient_id: RecordId, ctx: Context = Depends(api_context)):
     return patients.get_patient(ctx, patient_id)
 
 
@@ -75,7 +76,7 @@ def get_patient(patient_id: int, ctx: Context = Depends(api_context)):
     tags=["patients"],
 )
 def invite_patient(
-    patient_id: int, body: NewInvite, request: Request, ctx: Context = Depends(api_context)
+    patient_id: RecordId, body: NewInvite, request: Request, ctx: Context = Depends(api_context)
 ):
     created = invites.create_invite(ctx, patient_id, body)
     return CreatedInvite(
@@ -95,7 +96,7 @@ def create_token(body: NewApiToken, ctx: Context = Depends(api_context)):
 
 
 @router.delete("/tokens/{token_id}", response_model=ApiTokenView, tags=["account"])
-def revoke_token(token_id: int, ctx: Context = Depends(api_context)):
+def revoke_token(token_id: RecordId, ctx: Context = Depends(api_context)):
     return accounts.revoke_api_token(ctx, token_id)
 
 

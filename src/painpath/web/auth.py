@@ -9,8 +9,10 @@ from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from painpath.core.accounts import TokenScope
+from painpath.services import audit
 from painpath.services.accounts import actor_for_api_token, actor_for_session
 from painpath.services.context import ANONYMOUS, Context, Services
 from painpath.services.errors import Forbidden, NotSignedIn, ServiceError
@@ -86,7 +88,7 @@ def _presession_token_valid(request: Request, token: str) -> bool:
     """Pre-sign-in tokens carry an HMAC made with the installation's secret, so a cookie
     planted by someone else (who lacks the secret) does not pass the double-submit check."""
     value, _, signature = token.partition(".")
-    return bool(value) and hmac.compare_digest(signature, _signed(request, value))
+    return bool(value) and _equal(signature, _signed(request, value))
 
 
 def page_csrf_token(request: Request) -> str:
@@ -114,22 +116,42 @@ def _same_origin(request: Request) -> bool:
     return origin != "null" and urlsplit(origin).netloc == request.headers.get("host", "")
 
 
-async def checked_form(request: Request) -> dict[str, str]:
-    """The submitted form, after the CSRF check. Raises CsrfFailed before anything runs."""
-    form = await request.form()
-    data = {key: value for key, value in form.items() if isinstance(value, str)}
-    request_context(request)
+class FormFields(dict[str, str]):
+    """Submitted fields: one string per name (the last one sent), plus ``getlist`` for
+    fields that are meant to repeat, such as a group of checkboxes."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        super().__init__(pairs)
+        self._pairs = pairs
+
+    def getlist(self, key: str) -> list[str]:
+        return [value for name, value in self._pairs if name == key]
+
+
+async def checked_form(request: Request) -> FormFields:
+    """The submitted form, after the CSRF check (a dependency of every form handler, so
+    the check runs before the handler does anything)."""
+    submitted = await request.form()
+    # painpath's forms have no file fields; anything that is not text is dropped.
+    data = FormFields([(k, v) for k, v in submitted.multi_items() if isinstance(v, str)])
+    # The session lookup touches the database: keep it off the event loop.
+    await run_in_threadpool(request_context, request)
     given = data.pop(CSRF_FIELD, "")
     expected = request.state.session_csrf
     if expected is None:
         expected = request.cookies.get(CSRF_COOKIE)
         if expected and not _presession_token_valid(request, expected):
             expected = None
-    if not expected or not given or not secrets.compare_digest(expected, given):
+    if not expected or not given or not _equal(expected, given):
         raise CsrfFailed()
     if not _same_origin(request):
         raise CsrfFailed()
     return data
+
+
+def _equal(a: str, b: str) -> bool:
+    """Constant-time comparison that also copes with non-ASCII input (as bytes)."""
+    return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
 
 
 bearer = HTTPBearer(
@@ -148,9 +170,15 @@ def api_context(
         raise NotSignedIn()
     needed = TokenScope.read if request.method in SAFE_METHODS else TokenScope.write
     if needed not in ctx.actor.scopes:
+        audit.record_now(
+            ctx,
+            "auth.api_token",
+            outcome=audit.DENIED,
+            detail=f"lacks scope {needed}: {request.method} {request.url.path}",
+        )
         raise Forbidden(f"This API token lacks the '{needed}' scope.")
     if request.method not in SAFE_METHODS and request.state.auth_via == "cookie":
         given = request.headers.get(CSRF_HEADER, "")
-        if not given or not secrets.compare_digest(given, request.state.session_csrf):
+        if not given or not _equal(given, request.state.session_csrf):
             raise CsrfFailed()
     return ctx

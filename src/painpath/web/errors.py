@@ -8,9 +8,12 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from painpath.services import audit
 from painpath.services.accounts import SignInFailed
+from painpath.services.context import Context
 from painpath.services.errors import (
     Forbidden,
     InvalidInput,
@@ -54,7 +57,36 @@ def _request_id(request: Request) -> str | None:
     return getattr(request.state, "request_id", None)
 
 
+# Refusals raised by the web layer itself (services audit their own refusals).
+WEB_REFUSALS = {CsrfFailed: "web.csrf", BadApiToken: "auth.api_token"}
+
+
+async def _audit_web_refusal(request: Request, error: ServiceError) -> None:
+    for kind, action in WEB_REFUSALS.items():
+        if isinstance(error, kind):
+            ctx = request_context_or_anonymous(request)
+            await run_in_threadpool(
+                audit.record_now,
+                ctx,
+                action,
+                outcome=audit.DENIED,
+                detail=f"{request.method} {request.url.path}"[:200],
+            )
+
+
+def request_context_or_anonymous(request: Request) -> Context:
+    cached = getattr(request.state, "ctx", None)
+    if cached is not None:
+        return cached
+    return Context(
+        request.app.state.services,
+        client_address=request.client.host if request.client else None,
+        request_id=getattr(request.state, "request_id", None),
+    )
+
+
 async def service_error(request: Request, error: ServiceError) -> Response:
+    await _audit_web_refusal(request, error)
     status = status_of(error)
     if is_api(request):
         headers = {}

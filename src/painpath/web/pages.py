@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from painpath.core.accounts import Role
 from painpath.services import accounts, audit, invites, patients
 from painpath.services.errors import InvalidInput, InviteUnusable, Throttled
-from painpath.web.auth import SESSION_COOKIE, checked_form, request_context
+from painpath.web.auth import SESSION_COOKIE, FormFields, checked_form, request_context
+from painpath.web.params import RecordId
 from painpath.web.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -59,8 +60,7 @@ def signin_page(request: Request, next: str | None = None):
 
 
 @router.post("/signin")
-async def signin_submit(request: Request):
-    form = await checked_form(request)
+def signin_submit(request: Request, form: FormFields = Depends(checked_form)):
     ctx = request_context(request)
     target = _safe_next(form.get("next"))
     try:
@@ -78,8 +78,7 @@ async def signin_submit(request: Request):
 
 
 @router.post("/signout")
-async def signout(request: Request):
-    await checked_form(request)
+def signout(request: Request, _form: FormFields = Depends(checked_form)):
     accounts.sign_out(request_context(request), request.cookies.get(SESSION_COOKIE))
     response = redirect("/?signed_out=1")
     response.delete_cookie(SESSION_COOKIE, path="/")
@@ -104,8 +103,7 @@ def patient_new(request: Request):
 
 
 @router.post("/patients/new")
-async def patient_create(request: Request):
-    form = await checked_form(request)
+def patient_create(request: Request, form: FormFields = Depends(checked_form)):
     ctx = request_context(request)
     data = {k: v for k, v in form.items() if k in ("display_name", "birth_year", "sex")}
     if not data.get("sex"):
@@ -125,7 +123,7 @@ async def patient_create(request: Request):
 
 
 @router.get("/patients/{patient_id}")
-def patient_overview(request: Request, patient_id: int):
+def patient_overview(request: Request, patient_id: RecordId):
     overview = patients.get_patient(request_context(request), patient_id)
     return render(
         request,
@@ -136,8 +134,9 @@ def patient_overview(request: Request, patient_id: int):
 
 
 @router.post("/patients/{patient_id}/invites")
-async def patient_invite(request: Request, patient_id: int):
-    form = await checked_form(request)
+def patient_invite(
+    request: Request, patient_id: RecordId, form: FormFields = Depends(checked_form)
+):
     ctx = request_context(request)
     try:
         created = invites.create_invite(ctx, patient_id, {"email": form.get("email", "")})
@@ -176,8 +175,7 @@ def invite_page(request: Request, token: str):
 
 
 @router.post("/invite/{token}")
-async def invite_accept(request: Request, token: str):
-    form = await checked_form(request)
+def invite_accept(request: Request, token: str, form: FormFields = Depends(checked_form)):
     ctx = request_context(request)
     try:
         signed = invites.accept_invite(
@@ -221,15 +219,13 @@ def account(request: Request):
 
 
 @router.post("/account/tokens")
-async def account_token_create(request: Request):
-    form = await checked_form(request)
+def account_token_create(request: Request, form: FormFields = Depends(checked_form)):
     ctx = request_context(request)
-    form_data = await request.form()
-    scopes = [s for s in form_data.getlist("scopes") if isinstance(s, str)]
+    scopes = form.getlist("scopes")
     data = {
         "name": form.get("name", ""),
         "scopes": scopes,
-        "expires_in_days": form.get("expires_in_days") or None,
+        "expires_in_days": form.get("expires_in_days") or 90,
     }
     try:
         created, raw = accounts.create_api_token(ctx, data)
@@ -252,8 +248,9 @@ async def account_token_create(request: Request):
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-async def account_token_revoke(request: Request, token_id: int):
-    await checked_form(request)
+def account_token_revoke(
+    request: Request, token_id: RecordId, _form: FormFields = Depends(checked_form)
+):
     accounts.revoke_api_token(request_context(request), token_id)
     return redirect("/account?revoked=1")
 
@@ -268,8 +265,7 @@ def admin_users(request: Request):
 
 
 @router.post("/admin/users")
-async def admin_user_create(request: Request):
-    form = await checked_form(request)
+def admin_user_create(request: Request, form: FormFields = Depends(checked_form)):
     ctx = request_context(request)
     try:
         accounts.create_user(
@@ -288,8 +284,9 @@ async def admin_user_create(request: Request):
 
 
 @router.post("/admin/users/{user_id}/active")
-async def admin_user_active(request: Request, user_id: int):
-    form = await checked_form(request)
+def admin_user_active(
+    request: Request, user_id: RecordId, form: FormFields = Depends(checked_form)
+):
     ctx = request_context(request)
     try:
         accounts.set_user_active(ctx, user_id, form.get("active") == "true")
@@ -326,7 +323,7 @@ def admin_audit(request: Request):
         ctx,
         since=since,
         until=until,
-        before_id=int(before) if before.isdigit() else None,
+        before_id=int(before) if audit.USER_ID.fullmatch(before) else None,
         **{k: v or None for k, v in filters.items()},
     )
     return render(
