@@ -182,3 +182,24 @@ def test_only_the_care_team_can_invite(services):
     with pytest.raises(Exception) as caught:
         invite(services, admin, record, "ada@home.example.org")
     assert caught.type.__name__ == "Forbidden"
+
+
+def test_concurrent_invitations_leave_exactly_one_working_link(services):
+    from concurrent.futures import ThreadPoolExecutor
+
+    clinician = make_user(services, Role.clinician)
+    record = make_patient(services, clinician)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        tokens = list(
+            pool.map(
+                lambda i: invite(services, clinician, record, f"ada{i}@home.example.org"), range(6)
+            )
+        )
+    usable = 0
+    for token in tokens:
+        try:
+            invites.describe_invite(Context(services), token)
+            usable += 1
+        except InviteUnusable:
+            pass
+    assert usable == 1

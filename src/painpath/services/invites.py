@@ -15,7 +15,7 @@ from painpath.services.accounts import SignedIn, password_hasher, start_session
 from painpath.services.context import Context
 from painpath.services.errors import InvalidInput, InviteUnusable
 from painpath.services.passwords import password_problem
-from painpath.services.patients import invite_view, load_patient
+from painpath.services.patients import invite_view, patient_transaction
 from painpath.services.schemas import AcceptInvite, InviteView, NewInvite, parse
 from painpath.services.tokens import digest, new_secret
 from painpath.store.db import transaction
@@ -39,9 +39,8 @@ class InviteDetails:
 def create_invite(ctx: Context, patient_id: int, data: NewInvite | dict) -> CreatedInvite:
     token = new_secret()
     now = ctx.now()
-    with transaction(ctx.services.db) as session:
-        # Policy before validation: an outsider learns nothing from the error they get.
-        patient = load_patient(session, ctx, patient_id, PatientAction.invite)
+    # Policy before validation: an outsider learns nothing from the error they get.
+    with patient_transaction(ctx, patient_id, PatientAction.invite) as (session, patient):
         new = data if isinstance(data, NewInvite) else parse(NewInvite, data)
         if patient.user_id is not None:
             raise InvalidInput({"email": "This patient already has an account."})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -68,36 +70,38 @@ def relation_to(session: Session, ctx: Context, patient: Patient) -> PatientRela
     )
 
 
-def load_patient(session: Session, ctx: Context, patient_id: int, action: PatientAction) -> Patient:
-    """The patient, if the actor may do ``action`` to them. Otherwise the refusal is
-    audited and reported as "not found" — to an outsider a record they may not see and
-    a record that does not exist look the same."""
+@contextmanager
+def patient_transaction(
+    ctx: Context, patient_id: int, action: PatientAction
+) -> Iterator[tuple[Session, Patient]]:
+    """A transaction holding the patient, if the actor may do ``action`` to them.
+
+    Otherwise the transaction is closed first, then the refusal is audited and raised
+    as "not found": to an outsider, a record they may not see and a record that does not
+    exist look the same. Changes lock the patient row, so concurrent changes to one
+    patient (e.g. two invitations) happen one after the other.
+    """
     audit.require_signed_in(ctx)
-    patient = session.get(Patient, patient_id)
-    allowed = (
-        patient is not None
-        and ctx.actor.role is not None
-        and action in patient_actions(ctx.actor.role, relation_to(session, ctx, patient))
-    )
-    if not allowed:
-        audit.record_now(
-            ctx,
-            f"patient.{action}",
-            subject_type="patient",
-            subject_id=patient_id,
-            outcome=audit.DENIED,
+    with transaction(ctx.services.db) as session:
+        patient = session.get(Patient, patient_id, with_for_update=action is not PatientAction.read)
+        granted = (
+            patient_actions(ctx.actor.role, relation_to(session, ctx, patient))
+            if patient is not None and ctx.actor.role is not None
+            else frozenset()
         )
-        if (
-            patient is not None
-            and action is not PatientAction.read
-            and (
-                PatientAction.read
-                in patient_actions(ctx.actor.role, relation_to(session, ctx, patient))
-            )
-        ):
-            raise Forbidden("You can see this patient's record but not change it.")
-        raise NotFound("patient")
-    return patient
+        if action in granted:
+            yield session, patient
+            return
+    audit.record_now(
+        ctx,
+        f"patient.{action}",
+        subject_type="patient",
+        subject_id=patient_id,
+        outcome=audit.DENIED,
+    )
+    if PatientAction.read in granted:
+        raise Forbidden("You can see this patient's record but not change it.")
+    raise NotFound("patient")
 
 
 def list_patients(ctx: Context, search: str | None = None) -> list[PatientView]:
@@ -153,8 +157,7 @@ def add_patient(ctx: Context, data: NewPatient | dict) -> PatientView:
 
 
 def get_patient(ctx: Context, patient_id: int) -> PatientOverview:
-    with transaction(ctx.services.db) as session:
-        patient = load_patient(session, ctx, patient_id, PatientAction.read)
+    with patient_transaction(ctx, patient_id, PatientAction.read) as (session, patient):
         overview = _overview(session, ctx, patient)
         audit.record(session, ctx, "patient.read", subject_type="patient", subject_id=patient.id)
         return overview

@@ -28,8 +28,15 @@ def make_engine(url: str, *, one_off: bool = False) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        engine = create_engine(url, connect_args={"timeout": 30}, **pooling)
+        # isolation_level=None hands transaction control to SQLAlchemy, which then starts
+        # each one with BEGIN IMMEDIATE (below): a transaction that reads and then writes
+        # (most of ours: every read is audited) takes the write lock up front and waits
+        # its turn, instead of failing with SQLITE_BUSY when another writer went first.
+        engine = create_engine(
+            url, connect_args={"timeout": 30, "isolation_level": None}, **pooling
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     if not one_off:
         pooling = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
@@ -44,6 +51,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin_immediate(connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
