@@ -59,7 +59,8 @@ def serve(
         port=port,
         workers=workers,
         log_level=settings.log_level,
-        proxy_headers=False,
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=settings.forwarded_allow_ips or None,
     )
 
 

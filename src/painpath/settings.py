@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     # Set when painpath is served over TLS (directly or behind a proxy): cookies get Secure.
     https: bool = False
+    # Behind a reverse proxy: the proxy's address(es), comma-separated. Its
+    # X-Forwarded-For then gives each client's own address, so sign-in throttling and the
+    # audit log see people rather than the proxy. Empty: the connection's address is used.
+    forwarded_allow_ips: str = ""
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
     invite_days: int = Field(default=7, ge=1, le=60)
     # Sign-in throttling: failures allowed in the window before a pause is enforced.
