@@ -105,3 +105,22 @@ def test_audit_log_refuses_truncate_on_postgresql(postgres_url):
         connection.execute(text("TRUNCATE audit_events"))
     assert "append-only" in str(caught.value)
     engine.dispose()
+
+
+def test_sign_in_lookups_do_not_queue_behind_a_writer(services):
+    """Session and token lookups only read: while another request holds the write lock,
+    they still answer (SQLite: deferred BEGIN under WAL; PostgreSQL: MVCC)."""
+    from painpath.services import accounts
+    from painpath.services.context import Context
+    from tests.factories import PASSWORD
+
+    person = make_user(services, Role.patient)
+    signed = accounts.sign_in(Context(services), person.email, PASSWORD)
+    _, secret = accounts.create_api_token(person.ctx(services), {"name": "t", "scopes": ["read"]})
+    accounts.actor_for_api_token(services, secret)  # sets last_used_at: the next one only reads
+    with transaction(services.db) as writer:
+        writer.execute(
+            text("UPDATE users SET display_name = 'busy' WHERE id = :id"), {"id": person.id}
+        )
+        assert accounts.actor_for_session(services, signed.session_token)[0].user_id == person.id
+        assert accounts.actor_for_api_token(services, secret).user_id == person.id

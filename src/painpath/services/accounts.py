@@ -27,7 +27,7 @@ from painpath.services.schemas import (
     parse,
 )
 from painpath.services.tokens import digest, new_secret
-from painpath.store.db import transaction
+from painpath.store.db import read_transaction, transaction
 from painpath.store.models import ApiToken, SignInAttempt, User, WebSession
 
 API_TOKEN_PREFIX = "pp_"  # noqa: S105 - a label, not a secret
@@ -242,7 +242,7 @@ def _actor_of(user: User, scopes: frozenset[TokenScope] = frozenset(TokenScope))
 def actor_for_session(services: Services, session_token: str) -> tuple[Actor, str] | None:
     """The signed-in actor and their CSRF token, or None if the session is not valid."""
     now = services.clock()
-    with transaction(services.db) as session:
+    with read_transaction(services.db) as session:
         row = session.execute(
             select(WebSession, User)
             .join(User, User.id == WebSession.user_id)
@@ -258,7 +258,7 @@ def actor_for_session(services: Services, session_token: str) -> tuple[Actor, st
 
 def actor_for_api_token(services: Services, raw: str) -> Actor | None:
     now = services.clock()
-    with transaction(services.db) as session:
+    with read_transaction(services.db) as session:
         row = session.execute(
             select(ApiToken, User)
             .join(User, User.id == ApiToken.user_id)
@@ -269,12 +269,16 @@ def actor_for_api_token(services: Services, raw: str) -> Actor | None:
         token, user = row
         if token.revoked_at or (token.expires_at and token.expires_at <= now) or not user.active:
             return None
-        if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        stale = token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION
+        token_id = token.id
+        actor = _actor_of(user, frozenset(TokenScope(s) for s in token.scopes.split()))
+    if stale:
+        # A write only about once a minute per token, in its own short transaction.
+        with transaction(services.db) as session:
             session.execute(
-                update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
+                update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
             )
-        scopes = frozenset(TokenScope(s) for s in token.scopes.split())
-        return _actor_of(user, scopes)
+    return actor
 
 
 # --- API tokens --------------------------------------------------------------------

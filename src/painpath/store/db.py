@@ -54,11 +54,28 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin_immediate(connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Lookups that never write (read_transaction) start deferred: they never queue for
+    # the write lock, and WAL lets them read while a writer writes.
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+READ_ONLY = "painpath_read_only"
+
+
+@contextmanager
+def read_transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A unit of work that only reads. Writing inside it is a programming error."""
+    with factory() as session:
+        session.connection(execution_options={READ_ONLY: True})  # begins the transaction
+        try:
+            yield session
+        finally:
+            session.rollback()
 
 
 @contextmanager
