@@ -22,7 +22,8 @@ STATIC = Path(__file__).parent / "static"
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     services = services or open_services(settings)
-    logging.basicConfig(level=services.settings.log_level.upper())
+    # Only painpath's own logger: an embedding program keeps its own logging set-up.
+    _configure_logging(services.settings.log_level)
     app = FastAPI(
         title="painpath API",
         version=__version__,
@@ -54,6 +55,15 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         https=services.settings.https,
     )
     return app
+
+
+def _configure_logging(level: str) -> None:
+    log = logging.getLogger("painpath")
+    log.setLevel(level.upper())
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+        log.addHandler(handler)
 
 
 def route_table(app: FastAPI) -> list[tuple[str, str]]:
