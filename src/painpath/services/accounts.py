@@ -356,8 +356,3 @@ def _token_view(token: ApiToken) -> ApiTokenView:
         last_used_at=token.last_used_at,
         revoked_at=token.revoked_at,
     )
-
-
-def require_scope(ctx: Context, scope: TokenScope) -> None:
-    if scope not in ctx.actor.scopes:
-        raise Forbidden(f"This API token lacks the '{scope}' scope.")

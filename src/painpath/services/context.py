@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -57,7 +57,6 @@ class Context:
     actor: Actor = ANONYMOUS
     client_address: str | None = None
     request_id: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def settings(self) -> Settings:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -117,7 +117,3 @@ def load_demo(services: Services) -> DemoResult:
     _save_passwords(path, passwords)
     logins = [DemoLogin(role.value, _email(key), passwords[key]) for key, role, _ in DEMO_USERS]
     return DemoResult(created=created, logins=logins)
-
-
-def demo_logins_as_dicts(result: DemoResult) -> list[dict[str, str]]:
-    return [asdict(login) for login in result.logins]

@@ -258,6 +258,17 @@ def account_token_revoke(
 # --- admin --------------------------------------------------------------------------
 
 
+def _users_page_with_errors(request: Request, ctx, error: InvalidInput, **extra):
+    return render(
+        request,
+        "admin/users.html",
+        status_code=422,
+        users=accounts.list_users(ctx),
+        errors=error.errors,
+        **extra,
+    )
+
+
 @router.get("/admin/users")
 def admin_users(request: Request):
     users = accounts.list_users(request_context(request))
@@ -272,14 +283,8 @@ def admin_user_create(request: Request, form: FormFields = Depends(checked_form)
             ctx, {k: form.get(k, "") for k in ("email", "role", "display_name", "password")}
         )
     except InvalidInput as error:
-        return render(
-            request,
-            "admin/users.html",
-            status_code=422,
-            users=accounts.list_users(ctx),
-            errors=error.errors,
-            values={k: v for k, v in form.items() if k != "password"},
-        )
+        kept = {k: v for k, v in form.items() if k != "password"}
+        return _users_page_with_errors(request, ctx, error, values=kept)
     return redirect("/admin/users?created=1")
 
 
@@ -291,13 +296,7 @@ def admin_user_active(
     try:
         accounts.set_user_active(ctx, user_id, form.get("active") == "true")
     except InvalidInput as error:
-        return render(
-            request,
-            "admin/users.html",
-            status_code=422,
-            users=accounts.list_users(ctx),
-            errors=error.errors,
-        )
+        return _users_page_with_errors(request, ctx, error)
     return redirect("/admin/users")
 
 
