@@ -1,0 +1,328 @@
+"""Loads and validates painpath's clinical content (YAML) into core models.
+
+Content is data reviewed like code: the check-in, red-flag rules, instruments,
+guidance and the bibliography. `load_catalog()` validates all of it and fails with
+every problem listed; `check_content()` is what `painpath content check` runs in CI.
+
+A clinic may override individual content files (for example an UNVERIFIED conversion
+table it has checked) by placing a file at the same relative path in the directory
+named by PAINPATH_CONTENT_OVERRIDES. The content version hash covers the overrides,
+so a result can always be traced to the exact rules that produced it."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from painpath.core.conditions import Comparison, FlagFired, comparisons, walk
+from painpath.core.instruments import Instrument, InstrumentMeta, build_instruments
+from painpath.core.pathway import DERIVED_FACTS, Guidance
+from painpath.core.questionnaire import (
+    Item,
+    Questionnaire,
+    check_comparison_values,
+    validate_answers,
+)
+from painpath.core.screening import RedFlagRules
+
+CONTENT_DIR = Path(__file__).parent / "content"
+
+
+class Reference(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kind: Literal["article", "guideline", "web", "book", "manual"]
+    authors: tuple[str, ...] = ()
+    title: str
+    container: str
+    year: int = Field(ge=1900, le=2100)
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    url: str = Field(pattern=r"^https?://")
+    verified: bool = True
+    note: str | None = None
+
+    def citation(self) -> str:
+        who = ", ".join(self.authors[:3]) + (" et al." if len(self.authors) > 3 else "")
+        where = self.container
+        if self.volume:
+            where += f" {self.volume}"
+            if self.pages:
+                where += f":{self.pages}"
+        return f"{who + '. ' if who else ''}{self.title}. {where} ({self.year})."
+
+
+class ContentError(Exception):
+    """Content that does not validate. `problems` lists every one, with its file."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} content problem(s):\n" + "\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Catalog:
+    version: str
+    checkin: Questionnaire
+    redflags: RedFlagRules
+    guidance: Guidance
+    instruments: dict[str, Instrument]
+    references: dict[str, Reference]
+    files: tuple[str, ...]
+
+
+def _files(content_dir: Path, overrides: Path | None) -> dict[str, Path]:
+    found = {p.relative_to(content_dir).as_posix(): p for p in sorted(content_dir.rglob("*.yaml"))}
+    if overrides is not None:
+        for p in sorted(overrides.rglob("*.yaml")):
+            rel = p.relative_to(overrides).as_posix()
+            if rel not in found:
+                raise ContentError([f"{p}: override has no matching content file {rel}"])
+            found[rel] = p
+    return found
+
+
+def content_version(files: Mapping[str, Path]) -> str:
+    digest = hashlib.sha256()
+    for rel in sorted(files):
+        digest.update(rel.encode())
+        digest.update(b"\0")
+        digest.update(files[rel].read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _read(path: Path, problems: list[str]) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        problems.append(f"{path}: not valid YAML: {exc}")
+        return None
+
+
+def _validate(model: type[BaseModel], data: Any, where: str, problems: list[str]) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"])
+            problems.append(f"{where}: {loc}: {err['msg']}")
+    except ValueError as exc:  # condition errors raised while parsing
+        problems.append(f"{where}: {exc}")
+    return None
+
+
+def load_catalog(content_dir: Path = CONTENT_DIR, overrides: Path | None = None) -> Catalog:
+    problems: list[str] = []
+    files = _files(content_dir, overrides)
+    raw = {rel: _read(path, problems) for rel, path in files.items()}
+    if problems:
+        raise ContentError(problems)
+
+    def need(rel: str) -> Any:
+        if rel not in raw:
+            problems.append(f"{rel}: missing")
+        return raw.get(rel)
+
+    refs_raw = need("references.yaml") or {}
+    references: dict[str, Reference] = {}
+    for key, entry in refs_raw.items():
+        ref = _validate(Reference, entry, f"references.yaml: {key}", problems)
+        if ref is not None:
+            references[key] = ref
+    checkin = _validate(
+        Questionnaire, need("instruments/checkin.yaml"), "instruments/checkin.yaml", problems
+    )
+    redflags = _validate(RedFlagRules, need("redflags.yaml"), "redflags.yaml", problems)
+    guidance = _validate(Guidance, need("guidance/pathway.yaml"), "guidance/pathway.yaml", problems)
+    metas: dict[str, InstrumentMeta] = {}
+    for rel in files:
+        if rel.startswith("instruments/") and rel != "instruments/checkin.yaml":
+            meta = _validate(InstrumentMeta, raw[rel], rel, problems)
+            if meta is not None:
+                if Path(rel).stem != meta.id:
+                    problems.append(f"{rel}: id {meta.id!r} must match the file name")
+                metas[meta.id] = meta
+    instruments: dict[str, Instrument] = {}
+    if not problems:
+        try:
+            instruments = build_instruments(metas)
+        except ValueError as exc:
+            problems.append(f"instruments/: {exc}")
+    if problems:
+        raise ContentError(problems)
+    catalog = Catalog(
+        version=content_version(files),
+        checkin=checkin,
+        redflags=redflags,
+        guidance=guidance,
+        instruments=instruments,
+        references=references,
+        files=tuple(sorted(files)),
+    )
+    problems.extend(cross_check(catalog, raw))
+    if problems:
+        raise ContentError(problems)
+    return catalog
+
+
+def _source_lists(data: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """Every `sources`/`citation`/`*_sources` list in raw YAML, with where it is."""
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            here = f"{path}.{key}" if path else str(key)
+            if key in ("sources", "citation") or str(key).endswith("_sources"):
+                yield here, value
+            else:
+                yield from _source_lists(value, here)
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _source_lists(value, f"{path}[{i}]")
+
+
+def cross_check(catalog: Catalog, raw: Mapping[str, Any]) -> list[str]:
+    """Checks across files: references resolve, conditions name real items with
+    possible values, flags exist, and each red-flag rule's examples behave."""
+    problems: list[str] = []
+    for rel, data in raw.items():
+        if rel == "references.yaml":
+            continue
+        for where, keys in _source_lists(data):
+            for key in keys or ():
+                if key not in catalog.references:
+                    problems.append(f"{rel}: {where}: unknown reference {key!r}")
+    items = catalog.checkin.items
+    rule_ids = [r.id for r in catalog.redflags.rules]
+    if len(set(rule_ids)) != len(rule_ids):
+        problems.append("redflags.yaml: rule ids repeat")
+    for rule in catalog.redflags.rules:
+        problems.extend(
+            _check_condition(
+                rule.when, items, set(rule_ids), f"redflags.yaml: {rule.id}", derived=False
+            )
+        )
+        problems.extend(_check_examples(catalog, rule.id))
+    for name, section in catalog.guidance.sections().items():
+        for st in section.statements:
+            if st.when is not None:
+                problems.extend(
+                    _check_condition(
+                        st.when,
+                        items,
+                        set(rule_ids),
+                        f"guidance/pathway.yaml: {name}.{st.id}",
+                        derived=True,
+                    )
+                )
+    for feature in catalog.guidance.proxy.features:
+        problems.extend(
+            _check_condition(
+                feature.when,
+                items,
+                set(rule_ids),
+                f"guidance/pathway.yaml: proxy.{feature.id}",
+                derived=True,
+            )
+        )
+    for level in catalog.guidance.irritability:
+        if level.when is not None:
+            problems.extend(
+                _check_condition(
+                    level.when,
+                    items,
+                    set(rule_ids),
+                    f"guidance/pathway.yaml: irritability.{level.level}",
+                    derived=True,
+                )
+            )
+    table = catalog.guidance.asymptomatic_findings
+    for finding, cells in table.findings.items():
+        if len(cells) != len(table.ages):
+            problems.append(
+                f"guidance/pathway.yaml: asymptomatic_findings.{finding}: needs one cell per age"
+            )
+    return problems
+
+
+def _check_condition(
+    condition: Any, items: Mapping[str, Item], flags: set[str], where: str, *, derived: bool
+) -> list[str]:
+    problems: list[str] = []
+    for node in walk(condition):
+        if isinstance(node, FlagFired) and node.flag not in flags:
+            problems.append(f"{where}: unknown red-flag rule {node.flag!r}")
+    for leaf in comparisons(condition):
+        if leaf.item in items:
+            try:
+                check_comparison_values(leaf, items[leaf.item], where)
+            except ValueError as exc:
+                problems.append(str(exc))
+        elif derived and leaf.item in DERIVED_FACTS:
+            problems.extend(_check_derived(leaf, where))
+        else:
+            problems.append(f"{where}: condition refers to unknown item {leaf.item!r}")
+    return problems
+
+
+def _check_derived(leaf: Comparison, where: str) -> list[str]:
+    allowed = DERIVED_FACTS[leaf.item]
+    if leaf.op == "answered":
+        return []
+    values = leaf.value if isinstance(leaf.value, tuple) else (leaf.value,)
+    if isinstance(allowed, frozenset):
+        bad = [v for v in values if v not in allowed]
+        return [f"{where}: {leaf.item} is never {bad} (values: {sorted(allowed)})"] if bad else []
+    bad = [v for v in values if isinstance(v, bool) or not isinstance(v, int | float)]
+    return [f"{where}: {leaf.item} is a number; got {bad}"] if bad else []
+
+
+def _check_examples(catalog: Catalog, rule_id: str) -> list[str]:
+    from painpath.core.screening import screen
+
+    rule = next(r for r in catalog.redflags.rules if r.id == rule_id)
+    problems: list[str] = []
+    for expected, cases in (
+        ("fires", rule.examples.fires),
+        ("does_not_fire", rule.examples.does_not_fire),
+    ):
+        for n, case in enumerate(cases, start=1):
+            where = f"redflags.yaml: {rule_id}.examples.{expected}[{n}]"
+            clean, bad = validate_answers(catalog.checkin, case, complete=False)
+            if bad:
+                problems.extend(f"{where}: {p}" for p in bad)
+                continue
+            fired = rule_id in screen(clean, catalog.redflags, catalog.checkin.items).fired
+            if fired != (expected == "fires"):
+                wanted = "to fire" if expected == "fires" else "not to fire"
+                problems.append(f"{where}: expected the rule {wanted}")
+    return problems
+
+
+_lock = threading.Lock()
+_cached: dict[tuple[Path, Path | None], Catalog] = {}
+
+
+def get_catalog(overrides: Path | None = None) -> Catalog:
+    """The loaded content, validated once per process."""
+    key = (CONTENT_DIR, overrides)
+    with _lock:
+        if key not in _cached:
+            _cached[key] = load_catalog(CONTENT_DIR, overrides)
+        return _cached[key]
+
+
+def check_content(overrides: Path | None = None) -> tuple[Catalog | None, list[str]]:
+    try:
+        return load_catalog(CONTENT_DIR, overrides), []
+    except ContentError as exc:
+        return None, exc.problems

@@ -1,0 +1,177 @@
+"""Red-flag screening: answers -> every fired rule, the highest tier, reasons, sources.
+
+Rules are data (content/redflags.yaml). Screening never clears anyone: with nothing
+fired, the result still says what to watch for and that the questions will be asked
+again."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from painpath.core.conditions import Condition, parse_condition, satisfied_comparisons
+from painpath.core.questionnaire import Item, ItemType
+from painpath.core.statements import Statement, Tier
+
+
+class RuleExamples(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    fires: tuple[dict[str, Any], ...] = Field(min_length=1)
+    does_not_fire: tuple[dict[str, Any], ...] = Field(min_length=1)
+
+
+class RedFlagRule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    condition: str = Field(description="the condition this rule screens for")
+    region: Literal["back", "hip", "any"]
+    tier: Tier
+    when: Condition
+    title: str
+    action: str
+    timeframe: str
+    clinician_action: str
+    reasons: tuple[str, ...] = Field(min_length=1)
+    sources: tuple[str, ...] = Field(min_length=1)
+    unverified: str | None = None
+    implementation_choice: str | None = None
+    examples: RuleExamples
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _parse(cls, raw: Any, info: Any) -> Condition:
+        if isinstance(raw, Mapping):
+            return parse_condition(raw, f"{info.data.get('id', '?')}.when")
+        return raw
+
+
+class TierInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    rank: int
+    label: str
+    timeframe: str
+    stops_checkin: bool
+
+
+class NoFlagAdvice(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    text: str
+    watch_for: str
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class RedFlagRules(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    tiers: dict[Tier, TierInfo]
+    no_flag: NoFlagAdvice
+    rules: tuple[RedFlagRule, ...]
+
+
+class FiredFlag(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    rule: str
+    condition: str
+    tier: Tier
+    title: str
+    action: str
+    timeframe: str
+    clinician_action: str
+    reasons: tuple[str, ...]
+    answers: tuple[str, ...]  # the answers that made the rule fire, in words
+    sources: tuple[str, ...]
+    unverified: str | None = None
+    implementation_choice: str | None = None
+
+
+class Screening(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    flags: tuple[FiredFlag, ...]
+    highest_tier: Tier | None
+    stop: bool  # the check-in stops here and the person is routed to a human
+    statements: tuple[Statement, ...]
+
+    @property
+    def fired(self) -> frozenset[str]:
+        return frozenset(f.rule for f in self.flags)
+
+
+def screen(answers: Mapping[str, Any], rules: RedFlagRules, items: Mapping[str, Item]) -> Screening:
+    """Run every rule. All fired flags are returned, most urgent first."""
+    fired: list[FiredFlag] = []
+    no_flags: frozenset[str] = frozenset()
+    for rule in rules.rules:
+        if rule.when.holds(answers, no_flags):
+            fired.append(_fired(rule, answers, items))
+    fired.sort(key=lambda f: -f.tier.rank)
+    highest = fired[0].tier if fired else None
+    stop = bool(highest and rules.tiers[highest].stops_checkin)
+    statements: list[Statement] = []
+    for flag in fired:
+        statements.append(
+            Statement(
+                kind="red_flag",
+                text=f"{flag.title}. {flag.action}",
+                reasons=(*flag.reasons, *(f"You said: {a}." for a in flag.answers)),
+                sources=flag.sources,
+                rule=flag.rule,
+                unverified=flag.unverified,
+                implementation_choice=flag.implementation_choice,
+            )
+        )
+    if not fired or not stop:
+        statements.append(
+            Statement(
+                kind="safety_net",
+                text=f"{rules.no_flag.text} {rules.no_flag.watch_for}",
+                reasons=("Serious causes are rare, but symptoms can change over time.",),
+                sources=rules.no_flag.sources,
+            )
+        )
+    return Screening(
+        flags=tuple(fired), highest_tier=highest, stop=stop, statements=tuple(statements)
+    )
+
+
+def _fired(rule: RedFlagRule, answers: Mapping[str, Any], items: Mapping[str, Item]) -> FiredFlag:
+    said: list[str] = []
+    for leaf in satisfied_comparisons(rule.when, answers):
+        if leaf.item == "region":
+            continue  # where the pain is frames every rule; not worth repeating
+        words = describe_answer(items.get(leaf.item), leaf.item, answers.get(leaf.item))
+        if words not in said:
+            said.append(words)
+    return FiredFlag(
+        rule=rule.id,
+        condition=rule.condition,
+        tier=rule.tier,
+        title=rule.title,
+        action=rule.action,
+        timeframe=rule.timeframe,
+        clinician_action=rule.clinician_action,
+        reasons=rule.reasons,
+        answers=tuple(said),
+        sources=rule.sources,
+        unverified=rule.unverified,
+        implementation_choice=rule.implementation_choice,
+    )
+
+
+def describe_answer(item: Item | None, item_id: str, value: Any) -> str:
+    """An answer in words, e.g. 'new bladder problems: yes', 'age: 72 years'."""
+    if item is None:
+        return f"{item_id}: {value}"
+    if item.type == ItemType.boolean:
+        return f"{item.short}: {'yes' if value else 'no'}"
+    if item.type == ItemType.choice:
+        option = item.option(value)
+        return f"{item.short}: {(option.short or option.text) if option else value}"
+    if item.type == ItemType.multi_choice:
+        names = [(o.short or o.text) for o in item.options if o.code in value]
+        return f"{item.short}: {', '.join(names)}"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    unit = f" {item.unit}" if item.unit else ""
+    return f"{item.short}: {value}{unit}"
