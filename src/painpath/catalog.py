@@ -245,12 +245,33 @@ def cross_check(catalog: Catalog, raw: Mapping[str, Any]) -> list[str]:
                     derived=True,
                 )
             )
+    problems.extend(_check_reasons(catalog))
     table = catalog.guidance.asymptomatic_findings
     for finding, cells in table.findings.items():
         if len(cells) != len(table.ages):
             problems.append(
                 f"guidance/pathway.yaml: asymptomatic_findings.{finding}: needs one cell per age"
             )
+    return problems
+
+
+def _check_reasons(catalog: Catalog) -> list[str]:
+    """Reasons are whole sentences. A reason cut at a comma (YAML flow-list syntax splits
+    `[a, b]` into two) would read as nonsense to a patient, so catch it here."""
+    problems: list[str] = []
+    groups: list[tuple[str, tuple[str, ...]]] = [
+        (f"redflags.yaml: {r.id}", r.reasons) for r in catalog.redflags.rules
+    ]
+    for name, section in catalog.guidance.sections().items():
+        groups.extend(
+            (f"guidance/pathway.yaml: {name}.{s.id}", s.reasons) for s in section.statements
+        )
+    groups.append(("guidance/pathway.yaml: ten_mri_study", catalog.guidance.ten_mri_study.reasons))
+    for where, reasons in groups:
+        for reason in reasons:
+            starts_well = reason[:1].isupper() or reason.startswith("painpath")
+            if not starts_well or not reason.rstrip().endswith((".", ")")):
+                problems.append(f"{where}: reason {reason!r} is not a whole sentence")
     return problems
 
 

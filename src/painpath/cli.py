@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from painpath import __version__
+from painpath import __version__, cli_clinical
 
 app = typer.Typer(
     help="painpath: evidence-based care for low back pain and hip pain.",
@@ -17,6 +17,10 @@ db_app = typer.Typer(help="Database schema: apply and inspect migrations.", no_a
 user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
+app.add_typer(cli_clinical.content_app, name="content")
+app.add_typer(cli_clinical.instruments_app, name="instruments")
+app.command("check")(cli_clinical.check)
+app.command("score")(cli_clinical.score)
 
 
 def _version(value: bool) -> None:

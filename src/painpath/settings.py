@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65536, ge=8)
     log_level: str = "info"
+    # A folder of content files that replace painpath's own at the same relative path,
+    # e.g. instruments/hoos_jr.yaml with a conversion table the clinic has checked.
+    content_overrides: Path | None = None
+    # Clinic name on result pages and printouts.
+    clinic_name: str = "painpath"
 
     @field_validator("database_url")
     @classmethod

@@ -17,6 +17,7 @@ class PatientAction(enum.StrEnum):
     read = "read"
     change = "change"
     invite = "invite"
+    checkin = "checkin"  # fill in a check-in (for oneself, or for a patient)
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class PatientRelation:
 def patient_actions(role: Role, relation: PatientRelation) -> frozenset[PatientAction]:
     """What an actor may do to one patient's record.
 
-    - the patient themself: read their own record;
+    - the patient themself: read their own record and do their own check-ins;
     - a clinician on the patient's care team: read, change, invite the patient in;
     - an admin: read (for oversight and support; every read is audited);
     - anyone else: nothing, and the record is reported as not found (no existence leak).
@@ -40,7 +41,7 @@ def patient_actions(role: Role, relation: PatientRelation) -> frozenset[PatientA
     if role is Role.admin:
         return frozenset({PatientAction.read})
     if role is Role.patient and relation.is_the_patient:
-        return frozenset({PatientAction.read})
+        return frozenset({PatientAction.read, PatientAction.checkin})
     return frozenset()
 
 

@@ -7,8 +7,10 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -163,3 +165,78 @@ class SignInAttempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(300))  # "email:<addr>" or "ip:<addr>"
     at: Mapped[datetime]
+
+
+class Assessment(Base):
+    """One check-in: answers saved step by step, then the result that explains them.
+
+    `revision` goes up with every saved step, so a form submitted twice (double click,
+    back button) is recognised instead of applied twice. `content_version` is the hash
+    of the rules that produced `result`."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('in_progress', 'stopped', 'complete')", name="status_known"
+        ),
+        Index("ix_assessments_patient_created", "patient_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))
+    step: Mapped[str | None] = mapped_column(String(32))
+    answers: Mapped[dict] = mapped_column(JSON)
+    result: Mapped[dict | None] = mapped_column(JSON)
+    highest_tier: Mapped[str | None] = mapped_column(String(16))
+    content_version: Mapped[str] = mapped_column(String(32))
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    entered_as: Mapped[Role] = mapped_column(_enum(Role, "entered_as"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+
+
+class InstrumentResponse(Base):
+    """A scored validated instrument (STarT Back, ODI, HOOS, ...) for one patient.
+
+    `submission_key` makes a repeated submission of the same form a no-op."""
+
+    __tablename__ = "instrument_responses"
+    __table_args__ = (
+        CheckConstraint("source IN ('paper', 'questionnaire')", name="source_known"),
+        Index("ix_instrument_responses_patient", "patient_id", "instrument", "administered_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    instrument: Mapped[str] = mapped_column(String(32))
+    responses: Mapped[dict] = mapped_column(JSON)
+    options: Mapped[dict] = mapped_column(JSON)
+    score: Mapped[dict] = mapped_column(JSON)
+    value: Mapped[float | None] = mapped_column(Float)
+    category: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    rule_version: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(16))
+    content_version: Mapped[str] = mapped_column(String(32))
+    administered_on: Mapped[datetime]
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class InstrumentText(Base):
+    """A clinic's licensed item text for one instrument, as a checked FHIR Questionnaire.
+
+    Third-party item text never ships with painpath (clinical-spec §0); it lives here,
+    loaded by `painpath instruments load`."""
+
+    __tablename__ = "instrument_texts"
+
+    instrument: Mapped[str] = mapped_column(String(32), primary_key=True)
+    questionnaire: Mapped[dict] = mapped_column(JSON)
+    sha256: Mapped[str] = mapped_column(String(64))
+    loaded_at: Mapped[datetime]
+    loaded_by: Mapped[str | None] = mapped_column(String(254))
