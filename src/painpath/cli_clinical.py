@@ -419,11 +419,16 @@ def score(
     tmp = out.with_name(out.name + ".part") if out else None
     handle = tmp.open("w", newline="", encoding="utf-8") if tmp else sys.stdout
     collected: list[dict[str, Any]] = []
-    writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    if not as_json:
-        writer.writeheader()
-    write = collected.append if as_json else writer.writerow
-    err = Console(stderr=True)
+    writer = csv.writer(handle, lineterminator="\n")
+    if as_json:
+
+        def write(values: list[Any]) -> None:
+            collected.append(dict(zip(columns, values, strict=True)))
+
+    else:
+        writer.writerow(columns)
+        write = writer.writerow
+    err = Console(stderr=True, width=200)
     show = not quiet and err.is_terminal and input_file.stat().st_size > 1_000_000
     try:
         if show:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 from fastapi.testclient import TestClient
 
-from painpath.services import accounts
+from painpath.services import accounts, checkins
 from painpath.web.app import create_app, route_table
 from tests.factories import Person, invite, make_patient, make_world
 from tests.web_helpers import page_csrf, sign_in
@@ -28,6 +28,7 @@ PATIENTS = {"patient_a", "patient_b"}
 RECORD_A = {"patient_a", "clinician_a", "admin"}  # the patient, their care team, admin
 CARE_TEAM_A = {"clinician_a"}
 TOKEN_OWNER = {"patient_a"}
+CHECKIN_A = {"patient_a", "clinician_a"}  # the patient, or their clinician on their behalf
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,15 @@ EXPECTED: dict[tuple[str, str], Case] = {
         },
     ),
     ("GET", "/api/v1/audit-events"): Case(ADMIN),
+    ("POST", "/me/checkin"): Case(PATIENTS, {}),
+    ("POST", "/patients/{patient_id}/checkins"): Case(CHECKIN_A, {}),
+    ("GET", "/patients/{patient_id}/checkins/{assessment_id}"): Case(RECORD_A),
+    ("GET", "/patients/{patient_id}/checkins/{assessment_id}/steps/{step_id}"): Case(RECORD_A),
+    ("POST", "/patients/{patient_id}/checkins/{assessment_id}/steps/{step_id}"): Case(
+        CHECKIN_A, {"revision": "0"}
+    ),
+    ("GET", "/patients/{patient_id}/instruments/{instrument_id}/new"): Case(CARE_TEAM_A),
+    ("POST", "/patients/{patient_id}/instruments/{instrument_id}"): Case(CARE_TEAM_A, {}),
 }
 
 
@@ -118,8 +128,12 @@ def test_access(services, route):
     token_of_a, _ = accounts.create_api_token(
         world.patient_a.ctx(services), {"name": "a's", "scopes": ["read"]}
     )
+    checkin = checkins.start_checkin(world.clinician_a.ctx(services), world.record_a.id)
     params = {
         "{patient_id}": str(unlinked.id if path.endswith("/invites") else world.record_a.id),
+        "{assessment_id}": str(checkin.id),
+        "{step_id}": "start",
+        "{instrument_id}": "sbst",
         "{token_id}": str(token_of_a.id),
         "{user_id}": str(world.patient_b.id),
         "{path}": "css/painpath.css",

@@ -75,11 +75,11 @@ def _csv_rows(handle: TextIO, reader: Any, header: list[str]) -> Iterator[dict[s
     width = len(header)
     with handle:
         for values in reader:
-            if not values or all(not v.strip() for v in values):
-                yield {}
-                continue
             if len(values) != width:
-                yield {"__bad__": f"has {len(values)} fields; the header has {width}"}
+                if not values or all(not v.strip() for v in values):
+                    yield {}
+                else:
+                    yield {"__bad__": f"has {len(values)} fields; the header has {width}"}
                 continue
             yield dict(zip(header, values, strict=True))
 
@@ -88,63 +88,66 @@ def score_rows(
     instrument: Instrument,
     rows: Iterator[dict[str, Any]],
     options: Mapping[str, str],
-    write: Callable[[dict[str, Any]], None],
+    write: Callable[[list[Any]], None],
     report: BatchReport,
     on_progress: Callable[[int], None] | None = None,
 ) -> None:
-    item_ids = {i.id for i in instrument.meta.items}
-    sub_names: list[str] | None = None
+    """Score each row and write it as a list in `output_columns(instrument)` order."""
+    item_ids = frozenset(i.id for i in instrument.meta.items)
+    subscales = output_columns(instrument)[5:-3]
     score = instrument.score
     for n, row in enumerate(rows, start=1):
         if not row:
-            continue  # blank line
+            continue  # a blank line
         report.rows += 1
         row_id = next((row[c] for c in ID_COLUMNS if c in row), str(n))
         if "__bad__" in row:
             report.errors.append(f"row {n}: {row['__bad__']}")
-            write({"row": n, "id": row_id, "status": "error", "problems": str(row["__bad__"])})
+            write(
+                [
+                    n,
+                    row_id,
+                    None,
+                    "error",
+                    None,
+                    *[None] * len(subscales),
+                    "",
+                    "",
+                    str(row["__bad__"]),
+                ]
+            )
             continue
-        responses = {k: v for k, v in row.items() if k in item_ids}
-        unknown = [k for k in row if k not in item_ids and k not in ID_COLUMNS and k != "row"]
+        if row.keys() <= item_ids:
+            responses = row
+        else:
+            responses = {k: v for k, v in row.items() if k not in ID_COLUMNS}
         try:
-            if unknown and any(str(row[k]).strip() for k in unknown):
-                raise InstrumentInputError(
-                    instrument.id,
-                    [_unknown(k, instrument) for k in unknown if str(row[k]).strip()],
-                )
             result = score(responses, options)
         except InstrumentInputError as error:
             problems = "; ".join(str(p) for p in error.problems)
             report.errors.append(f"row {n}: {problems}")
-            write({"row": n, "id": row_id, "status": "error", "problems": problems})
+            write([n, row_id, None, "error", None, *[None] * len(subscales), "", "", problems])
             continue
         if result.value is None and result.status == "incomplete":
             report.incomplete += 1
         else:
             report.scored += 1
-        if sub_names is None:
-            sub_names = list(result.subscales)
-        out = {
-            "row": n,
-            "id": row_id,
-            "score": result.value,
-            "status": result.status,
-            "category": result.category,
-            "missing": " ".join(result.missing),
-            "notes": "; ".join(result.notes),
-            "problems": "",
-        }
-        for name in sub_names:
-            out[name] = result.subscales.get(name)
-        write(out)
+        subs = result.subscales
+        write(
+            [
+                n,
+                row_id,
+                result.value,
+                result.status,
+                result.category,
+                *[subs.get(name) for name in subscales],
+                " ".join(result.missing),
+                "; ".join(result.notes),
+                "",
+            ]
+        )
         if on_progress is not None and n % 20000 == 0:
             on_progress(n)
-
-
-def _unknown(column: str, instrument: Instrument) -> Any:
-    from painpath.core.instruments import ItemProblem
-
-    return ItemProblem(column, f"is not an item of {instrument.id}")
 
 
 def output_columns(instrument: Instrument) -> list[str]:

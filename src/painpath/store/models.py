@@ -176,9 +176,7 @@ class Assessment(Base):
 
     __tablename__ = "assessments"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('in_progress', 'stopped', 'complete')", name="status_known"
-        ),
+        CheckConstraint("status IN ('in_progress', 'stopped', 'complete')", name="status_known"),
         Index("ix_assessments_patient_created", "patient_id", "created_at"),
     )
 

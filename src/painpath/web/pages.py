@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from painpath.core.accounts import Role
-from painpath.services import accounts, audit, invites, patients
+from painpath.services import accounts, audit, checkins, instruments, invites, patients
 from painpath.services.errors import InvalidInput, InviteUnusable, Throttled
 from painpath.web.auth import SESSION_COOKIE, FormFields, checked_form, request_context
 from painpath.web.params import RecordId
@@ -124,13 +124,26 @@ def patient_create(request: Request, form: FormFields = Depends(checked_form)):
 
 @router.get("/patients/{patient_id}")
 def patient_overview(request: Request, patient_id: RecordId):
-    overview = patients.get_patient(request_context(request), patient_id)
+    ctx = request_context(request)
+    overview = patients.get_patient(ctx, patient_id)
     return render(
         request,
         "patients/overview.html",
         overview=overview,
         added=request.query_params.get("added") == "1",
+        **_clinical_summary(ctx, patient_id),
+        scored=request.query_params.get("scored"),
     )
+
+
+def _clinical_summary(ctx, patient_id: int) -> dict:
+    """Check-ins and instrument history for a patient's overview page."""
+    catalog = checkins.catalog_for(ctx)
+    return {
+        "checkin_list": checkins.list_checkins(ctx, patient_id),
+        "score_history": instruments.history(ctx, patient_id),
+        "instrument_list": list(catalog.instruments.values()),
+    }
 
 
 @router.post("/patients/{patient_id}/invites")
@@ -203,9 +216,15 @@ def invite_accept(request: Request, token: str, form: FormFields = Depends(check
 
 @router.get("/me")
 def patient_home(request: Request):
-    record = patients.own_record(request_context(request))
+    ctx = request_context(request)
+    record = patients.own_record(ctx)
+    summary = _clinical_summary(ctx, record.patient.id) if record else {}
     return render(
-        request, "me.html", record=record, welcome=request.query_params.get("welcome") == "1"
+        request,
+        "me.html",
+        record=record,
+        welcome=request.query_params.get("welcome") == "1",
+        **summary,
     )
 
 

@@ -172,7 +172,7 @@ class ItemReader:
     check costs one dict lookup. Two boxes ticked arrive as a list (or "2|3" in CSV);
     `multiple` says how to resolve them (the instrument's published rule), or refuses."""
 
-    __slots__ = ("meta", "_lookup", "_allowed")
+    __slots__ = ("meta", "_lookup", "_allowed", "_keys", "_tables")
 
     def __init__(self, meta: InstrumentMeta) -> None:
         self.meta = meta
@@ -187,6 +187,8 @@ class ItemReader:
                 table[float(code)] = code
             self._lookup[item.id] = table
             self._allowed[item.id] = ", ".join(str(c) for c in scale.codes)
+        self._keys = frozenset(self._lookup)
+        self._tables = tuple(self._lookup.items())
 
     def read(
         self,
@@ -198,26 +200,41 @@ class ItemReader:
         """Checked codes for every item (None = not answered) and notes; raises on bad input."""
         problems: list[ItemProblem] = []
         notes: list[str] = []
-        wanted = items if items is not None else tuple(self._lookup)
+        if not responses.keys() <= self._keys:
+            for key in responses:
+                if key not in self._lookup:
+                    problems.append(ItemProblem(str(key), f"is not an item of {self.meta.id}"))
+        tables = self._tables if items is None else tuple((i, self._lookup[i]) for i in items)
         out: dict[str, int | None] = {}
-        for key in responses:
-            if key not in self._lookup:
-                problems.append(ItemProblem(str(key), f"is not an item of {self.meta.id}"))
-        for item_id in wanted:
-            raw = responses.get(item_id)
+        get = responses.get
+        for item_id, table in tables:
+            raw = get(item_id)
+            try:
+                # The hot path: one lookup turns a valid answer into its code. True/False
+                # hash like 1/0, so booleans are refused explicitly below.
+                code = table[raw]
+                if raw is True or raw is False:
+                    raise KeyError(raw)
+                out[item_id] = code
+                continue
+            except (KeyError, TypeError):
+                pass
+            if isinstance(raw, str):
+                raw = raw.strip()
+                if raw in table:
+                    out[item_id] = table[raw]
+                    continue
+                if "|" in raw:
+                    raw = [part.strip() for part in raw.split("|")]
             if raw is None or raw == "":
                 out[item_id] = None
                 continue
-            table = self._lookup[item_id]
-            if isinstance(raw, str) and "|" in raw:
-                raw = raw.split("|")
             if isinstance(raw, list | tuple):
-                codes = [table.get(v) if not isinstance(v, bool) else None for v in raw]
+                codes = [_code(table, v) for v in raw]
                 if not raw or None in codes:
+                    allowed = self._allowed[item_id]
                     problems.append(
-                        ItemProblem(
-                            item_id, f"{raw!r}: each mark must be one of {self._allowed[item_id]}"
-                        )
+                        ItemProblem(item_id, f"{raw!r}: each mark must be one of {allowed}")
                     )
                     continue
                 if len(codes) > 1:
@@ -227,19 +244,20 @@ class ItemReader:
                     notes.append(f"item {item_id}: two boxes marked; the higher score is used")
                 out[item_id] = max(c for c in codes if c is not None)
                 continue
-            try:
-                code = None if isinstance(raw, bool) else table.get(raw)
-            except TypeError:  # an unhashable value such as a JSON object
-                code = None
-            if code is None:
-                problems.append(
-                    ItemProblem(
-                        item_id,
-                        f"{raw!r} is not a valid answer (allowed: {self._allowed[item_id]})",
-                    )
+            problems.append(
+                ItemProblem(
+                    item_id, f"{raw!r} is not a valid answer (allowed: {self._allowed[item_id]})"
                 )
-                continue
-            out[item_id] = code
+            )
         if problems:
             raise InstrumentInputError(self.meta.id, problems)
         return out, notes
+
+
+def _code(table: Mapping[Any, int], value: Any) -> int | None:
+    if value is True or value is False:
+        return None
+    try:
+        return table.get(value)
+    except TypeError:  # an unhashable value such as a JSON object
+        return None
