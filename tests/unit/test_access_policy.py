@@ -23,7 +23,8 @@ CARE_TEAM = PatientRelation(on_care_team=True)
 @pytest.mark.parametrize(
     ("role", "relation", "expected"),
     [
-        (Role.patient, THE_PATIENT, READ),  # patients read their own record
+        # patients read their own record and do their own check-ins
+        (Role.patient, THE_PATIENT, frozenset({PatientAction.read, PatientAction.checkin})),
         (Role.patient, STRANGER, NONE),  # and nobody else's
         (Role.clinician, CARE_TEAM, ALL),  # care team: read, change, invite
         (Role.clinician, STRANGER, NONE),  # other clinicians: nothing

@@ -130,10 +130,11 @@ def score_hoos_ps(
     table = meta.scoring.get("conversion_table")
     details = {"raw": raw, "direction": direction}
     if not table:
+        # All items answered: the response is complete, only the conversion is missing.
         return Score(
             "hoos_ps",
             None,
-            "incomplete",
+            "complete",
             meta.scoring["rule_version"],
             details=details,
             notes=(*notes, "raw score only: no HOOS-PS conversion table is configured"),

@@ -61,16 +61,33 @@ class Instrument:
         meta, interp = self.meta, self.meta.interpretation
         statements: list[Statement] = []
         band = score.category
-        if score.value is None:
+        if score.value is None and score.status == "incomplete":
             why = f"Items missing: {', '.join(score.missing)}." if score.missing else "See notes."
             statements.append(
                 Statement(
                     kind="score",
-                    text=f"{meta.short_name}: no total score – the missing-answer rule was not met",
+                    text=f"{meta.short_name}: no score – the missing-answer rule was not met.",
                     reasons=(why, *score.notes),
                     sources=meta.scoring_sources,
                     audience=Audience.clinician,
                     implementation_choice="; ".join(meta.implementation_choices) or None,
+                )
+            )
+        elif score.value is None:
+            # Complete, but by design without one total (HOOS subscales) or without a
+            # configured conversion (HOOS-PS raw score): say what there is instead.
+            parts = [f"{k} {_fmt(v)}" for k, v in score.subscales.items()]
+            if "raw" in score.details:
+                parts.append(f"raw score {score.details['raw']}")
+            statements.append(
+                Statement(
+                    kind="score",
+                    text=f"{meta.short_name}: {'; '.join(parts) or 'scored'}.",
+                    reasons=(
+                        *(score.notes or ("This instrument reports these scores separately.",)),
+                    ),
+                    sources=meta.scoring_sources,
+                    audience=Audience.clinician,
                 )
             )
         else:

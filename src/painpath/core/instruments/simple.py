@@ -24,9 +24,15 @@ def score_bipq(
     (Broadbent). Item 9 is free text about causes and is not scored."""
     causes = responses.get("9")
     scored = {k: v for k, v in responses.items() if k != "9"}
+    problems: list[ItemProblem] = []
     if causes is not None and not isinstance(causes, str):
-        raise InstrumentInputError("bipq", [ItemProblem("9", "must be text (perceived causes)")])
-    r, notes = reader.read(scored, items=tuple(i.id for i in meta.items if i.scored))
+        problems.append(ItemProblem("9", "must be text (perceived causes)"))
+    try:
+        r, notes = reader.read(scored, items=tuple(i.id for i in meta.items if i.scored))
+    except InstrumentInputError as error:
+        raise InstrumentInputError("bipq", [*problems, *error.problems]) from None
+    if problems:
+        raise InstrumentInputError("bipq", problems)
     reversed_items = set(meta.scoring["reversed"])
     items = {k: float(v) for k, v in r.items() if v is not None}
     missing = tuple(k for k, v in r.items() if v is None)
@@ -148,8 +154,10 @@ def score_psfs(
     for n, entry in enumerate(raw, start=1):
         name = entry.get("activity") if isinstance(entry, Mapping) else None
         value = entry.get("score") if isinstance(entry, Mapping) else None
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value)
+        if isinstance(value, str):
+            text = value.strip()
+            # isdigit() accepts "²" and other digits int() refuses; ASCII only.
+            value = int(text) if text.isascii() and text.isdigit() else value
         if not isinstance(name, str) or not name.strip():
             problems.append(ItemProblem(f"activity {n}", "needs the activity's name"))
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
