@@ -1,0 +1,170 @@
+"""`painpath content check`, `check`, `score` and `instruments load`, run as a person would."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from painpath.cli import app
+from painpath.settings import get_settings
+
+EXAMPLE = Path(__file__).parents[2] / "docs" / "examples" / "checkin-answers.json"
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.setenv("PAINPATH_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PAINPATH_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    runner = CliRunner()
+
+    def invoke(*args, input=None):
+        get_settings.cache_clear()
+        return runner.invoke(app, [str(a) for a in args], input=input)
+
+    yield invoke
+    get_settings.cache_clear()
+
+
+def test_content_check_passes_and_says_what_it_checked(run):
+    result = run("content", "check")
+    assert result.exit_code == 0, result.output
+    assert "red-flag rules" in result.output and "references" in result.output
+
+
+def test_check_with_the_documented_example_file(run):
+    result = run("check", "--answers", EXAMPLE, "--json", "--date", "2026-11-26")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["ok"] is True
+    statements = out["result"]["sections"]["imaging"]
+    assert any(s["rule"] == "imaging_not_needed_back" for s in statements)
+    assert all(s["sources"] and s["reasons"] for s in statements)
+    assert out["result"]["programme_inputs"]["minutes_per_day"] == 20
+
+
+def test_check_red_flag_exits_3_with_the_tier(run, tmp_path):
+    answers = json.loads(EXAMPLE.read_text())
+    answers["bladder_change"] = True
+    path = tmp_path / "flag.json"
+    path.write_text(json.dumps(answers))
+    result = run("check", "--answers", path, "--json")
+    assert result.exit_code == 3
+    out = json.loads(result.output)
+    assert out["result"]["screening"]["highest_tier"] == "EMERGENCY"
+    assert out["result"]["programme_inputs"] is None
+
+
+def test_check_reports_unknown_and_invalid_answers_without_guessing(run, tmp_path):
+    answers = json.loads(EXAMPLE.read_text())
+    answers |= {"pain_now": 11, "mystery": 1, "region": "knee"}
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(answers))
+    result = run("check", "--answers", path, "--json")
+    assert result.exit_code == 1
+    problems = {p["item"]: p["problem"] for p in json.loads(result.output)["problems"]}
+    assert problems["pain_now"] == "11 is out of range 0–10"
+    assert problems["mystery"] == "is not a check-in item"
+    assert "knee" in problems["region"]
+
+
+def test_check_refuses_a_file_that_is_not_json(run, tmp_path):
+    path = tmp_path / "answers.json"
+    path.write_text("{not json")
+    result = run("check", "--answers", path)
+    assert result.exit_code == 1 and "not valid JSON" in result.output
+
+
+def test_score_csv_reports_broken_rows_and_scores_the_rest(run, tmp_path):
+    source = tmp_path / "odi.csv"
+    source.write_text(
+        "id,1,2,3,4,5,6,7,8,9,10\n"
+        "a,3,2,1,2,2,1,2,,1,2\n"  # one section missing: 16/45
+        "b,3,2,9,2,2,1,2,0,1,x\n"  # two bad items
+        "c,1,1\n"  # too few fields
+        "d,1,1,1,1,1,,,,1,1\n"  # 7 answered: below the 8-section rule
+    )
+    out = tmp_path / "scores.csv"
+    result = run("score", "odi", source, "--out", out)
+    assert result.exit_code == 2  # some rows had errors
+    assert "row 2: item 3: '9' is not a valid answer" in result.output
+    assert "item 10" in result.output
+    assert "row 3: has 3 fields; the header has 11" in result.output
+    rows = list(csv.DictReader(out.open()))
+    assert [r["status"] for r in rows] == ["complete", "error", "error", "incomplete"]
+    assert float(rows[0]["score"]) == pytest.approx(16 / 45 * 100)
+    assert rows[3]["score"] == ""
+
+
+def test_score_refuses_unknown_instrument_and_options(run, tmp_path):
+    source = tmp_path / "r.csv"
+    source.write_text("1,2\n0,1\n")
+    assert run("score", "nope", source).exit_code == 1
+    result = run("score", "rmdq", source, "--option", "format=sideways")
+    assert result.exit_code == 1 and "checklist or yes_no" in result.output
+
+
+def test_score_json_output_is_all_or_nothing(run, tmp_path):
+    source = tmp_path / "sbst.json"
+    source.write_text(json.dumps([{str(i): 1 for i in range(1, 10)}, {"1": 0}]))
+    out = tmp_path / "out.json"
+    result = run("score", "sbst", source, "--out", out)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(out.read_text())
+    assert rows[0]["category"] == "high" and rows[1]["status"] == "incomplete"
+    assert not (tmp_path / "out.json.part").exists()
+
+
+def _questionnaire(codes_for_9=(0, 1, 2, 3, 4)) -> dict:
+    items = [
+        {
+            "linkId": str(n),
+            "type": "choice",
+            "text": f"Placeholder statement {n}",
+            "answerOption": [
+                {"valueCoding": {"code": str(c), "display": f"option {c}"}}
+                for c in (codes_for_9 if n == 9 else (0, 1))
+            ],
+        }
+        for n in range(1, 10)
+    ]
+    return {"resourceType": "Questionnaire", "status": "active", "title": "Test", "item": items}
+
+
+def test_instruments_load_checks_the_mapping_and_stores_the_text(run, tmp_path):
+    assert run("db", "upgrade").exit_code == 0
+    good = tmp_path / "sbst.json"
+    good.write_text(json.dumps(_questionnaire()))
+    result = run("instruments", "load", good, "--as", "sbst")
+    assert result.exit_code == 0, result.output
+    assert "Loaded 9 items" in result.output
+
+
+def test_instruments_load_says_exactly_what_does_not_match(run, tmp_path):
+    assert run("db", "upgrade").exit_code == 0
+    data = _questionnaire(codes_for_9=(0, 1, 2, 3))
+    data["item"][0]["linkId"] = "one"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    result = run("instruments", "load", bad, "--as", "sbst")
+    assert result.exit_code == 1
+    assert "linkId 'one' is not a STarT Back item" in result.output
+    assert "item 9: answer options do not match painpath's codes [0, 1, 2, 3, 4]" in result.output
+    assert "missing code(s) [4]" in result.output
+    assert "item 1 (radiating leg pain) is missing" in result.output
+
+
+def test_instruments_load_refuses_malformed_files(run, tmp_path):
+    assert run("db", "upgrade").exit_code == 0
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"resourceType": "Questionnaire", "item": [{"type": "choice"}]}')
+    result = run("instruments", "load", broken, "--as", "sbst")
+    assert result.exit_code == 1 and "FHIR structure" in result.output
+    notjson = tmp_path / "x.json"
+    notjson.write_text("<xml/>")
+    result = run("instruments", "load", notjson, "--as", "sbst")
+    assert result.exit_code == 1 and "not valid JSON" in result.output
