@@ -34,6 +34,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	@scripts/ensure-test-services
 	$(BIN)/ruff check .
+	$(BIN)/painpath content check
 	PAINPATH_TEST_POSTGRES_URL=$${PAINPATH_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/postgres} $(BIN)/python -m pytest -n auto
 
 lint: $(VENV)/.installed-dev

@@ -6,6 +6,9 @@ Starts painpath on a throwaway data directory (the same way the browser tests do
 tests/browser/server.py), drives Debian's Chromium through Playwright and writes:
 
     clinician-patients.png  the demo clinician's patient list (desktop, 1280x800)
+    clinician-result.png    a clinician check-in for a demo patient, ending in the explained result
+    checkin-safety-mobile.png   the safety questions of a patient check-in on a phone
+    checkin-red-flag-mobile.png the page a red flag stops the check-in on (phone)
     patient-overview.png    a patient without an account, just after an invitation link
                             was made, so the one-time link box shows (desktop)
     signin-mobile.png       the sign-in page on a 360x740 phone screen
@@ -15,6 +18,7 @@ tests/browser/server.py), drives Debian's Chromium through Playwright and writes
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -24,7 +28,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for the server helper shared with the browser tests
 
-from tests.browser.server import CHROMIUM, launch_chromium, running_server  # noqa: E402
+from tests.browser.server import CHROMIUM, fill_step, launch_chromium, running_server  # noqa: E402
 
 DESKTOP = {"width": 1280, "height": 800}
 MOBILE = {"width": 360, "height": 740}
@@ -70,7 +74,56 @@ def take(out: Path) -> list[Path]:
             page.get_by_label("One-time link").wait_for()
             page.evaluate("() => document.activeElement && document.activeElement.blur()")
             shot(page, "patient-overview.png")
+
+            # A clinician check-in on behalf of a demo patient, to its result.
+            page.goto("/patients")
+            page.get_by_role("link", name="Alex Morgan").click()
+            page.get_by_role("button", name=re.compile("check-in", re.I)).click()
+            plan = {
+                "start": {"respondent": "self", "age": "46", "sex": "female", "region": "back"},
+                "where": {"pain_areas": "low_back_centre low_back_left buttock_left"},
+                "onset": {"onset": "sudden", "duration": "2_to_6_weeks", "course": "better"},
+                "pattern": {
+                    "night_pain": "when_moving",
+                    "rest_pain": "eases",
+                    "movement_effect": "changes",
+                },
+                "beliefs": {
+                    "belief_timeline": "8",
+                    "belief_personal_control": "3",
+                    "belief_concern": "7",
+                },
+                "context": {"equipment": "mat chair", "minutes_per_day": "20"},
+            }
+            for _ in range(15):
+                match = re.search(r"/steps/(\w+)", page.url)
+                if not match:
+                    break
+                fill_step(page, plan.get(match.group(1), {}))
+                page.get_by_role("button", name="Save and continue").click()
+                page.wait_for_load_state()
+            shot(page, "clinician-result.png")
             desktop.close()
+
+            # The patient's own check-in on a phone: a question page and a red-flag stop.
+            phone = browser.new_context(base_url=server.base_url, viewport=MOBILE)
+            page = phone.new_page()
+            email, password = server.login("patient")
+            page.goto("/signin")
+            page.get_by_label("Email address").fill(email)
+            page.get_by_label("Password").fill(password)
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_url("**/me*")
+            page.get_by_role("button", name=re.compile("check-in", re.I)).click()
+            fill_step(page, {"respondent": "self", "region": "back"})
+            page.get_by_role("button", name="Save and continue").click()
+            page.wait_for_load_state()
+            fill_step(page, {"bladder_change": "yes"})
+            shot(page, "checkin-safety-mobile.png")
+            page.get_by_role("button", name="Save and continue").click()
+            page.wait_for_load_state()
+            shot(page, "checkin-red-flag-mobile.png")
+            phone.close()
 
             mobile = browser.new_context(base_url=server.base_url, viewport=MOBILE)
             page = mobile.new_page()

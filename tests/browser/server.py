@@ -170,3 +170,31 @@ def running_server(data_dir: Path) -> Iterator[Server]:
         yield server
     finally:
         server.stop()
+
+
+def fill_step(page, answers: dict[str, str] | None = None) -> None:
+    """Answer every question on the page as a person with no warning signs would,
+    then apply `answers` (item id -> value) on top, the way a person clicks."""
+    answers = answers or {}
+    for fieldset in page.locator("fieldset.question").all():
+        item = fieldset.get_attribute("id").removeprefix("q-")
+        want = answers.get(item)
+        radios = fieldset.locator("input[type=radio]")
+        boxes = fieldset.locator("input[type=checkbox]")
+        numbers = fieldset.locator("input[type=number]")
+        if radios.count():
+            if want is not None:
+                fieldset.locator(f"input[type=radio][value='{want}']").check()
+            elif not fieldset.locator("input[type=radio]:checked").count():
+                no = fieldset.locator(
+                    "input[type=radio][value='no'], input[type=radio][value='none']"
+                )
+                (no.first if no.count() else radios.nth(min(3, radios.count() - 1))).check()
+        elif boxes.count():
+            for value in (want or "").split() or [boxes.first.get_attribute("value")]:
+                fieldset.locator(f"input[type=checkbox][value='{value}']").check()
+        elif item == "activities":
+            fieldset.get_by_label("Activity 1", exact=True).fill("Walking the dog")
+            fieldset.get_by_label("Score for activity 1, 0 to 10").fill("4")
+        elif numbers.count() and (want is not None or not numbers.first.input_value()):
+            numbers.first.fill(want or "8")

@@ -72,13 +72,20 @@ def checkin_result(request: Request, patient_id: RecordId, assessment_id: Record
             numbers.append(cited.index(key) + 1)
         return numbers
 
+    # Footnotes are numbered in reading order, and only for what the page shows: a
+    # stopped check-in shows a patient the safety advice and the scan advice only.
+    flags = [(f, cite(f.sources)) for f in result.screening.flags]
+    safety = [
+        (s, cite(s.sources)) for s in result.screening.statements if s.kind == "safety_net"
+    ]
+    shown = SECTION_TITLES
+    if result.screening.stop and not clinician:
+        shown = {"imaging": SECTION_TITLES["imaging"]}
     sections = []
-    for name, title in SECTION_TITLES.items():
+    for name, title in shown.items():
         statements = [s for s in result.sections.get(name, ()) if s.for_audience(audience)]
         if statements:
             sections.append((name, title, [(s, cite(s.sources)) for s in statements]))
-    flags = [(f, cite(f.sources)) for f in result.screening.flags]
-    safety = [(s, cite(s.sources)) for s in result.screening.statements if s.kind == "safety_net"]
     scores = [(s, [(st, cite(st.sources)) for st in s.statements]) for s in result.scores]
     references = [(n, key, catalog.references.get(key)) for n, key in enumerate(cited, start=1)]
     return render(
