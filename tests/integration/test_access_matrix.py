@@ -86,6 +86,18 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ),
     ("GET", "/api/v1/audit-events"): Case(ADMIN),
     ("POST", "/me/checkin"): Case(PATIENTS, {}),
+    ("POST", "/api/v1/assess"): Case(SIGNED_IN, {"answers": {"region": "back"}}),
+    ("GET", "/api/v1/patients/{patient_id}/checkins"): Case(RECORD_A),
+    ("GET", "/api/v1/patients/{patient_id}/instrument-responses"): Case(RECORD_A),
+    ("POST", "/api/v1/patients/{patient_id}/instrument-responses"): Case(
+        CARE_TEAM_A,
+        {
+            "instrument": "nprs",
+            "responses": {"pain": 4},
+            "administered_on": "2026-11-20",
+            "submission_key": "matrix",
+        },
+    ),
     ("POST", "/patients/{patient_id}/checkins"): Case(CHECKIN_A, {}),
     ("GET", "/patients/{patient_id}/checkins/{assessment_id}"): Case(RECORD_A),
     ("GET", "/patients/{patient_id}/checkins/{assessment_id}/steps/{step_id}"): Case(RECORD_A),

@@ -61,6 +61,21 @@ def evaluate(
     )
 
 
+def assess_answers(ctx: Context, raw: Mapping[str, Any], on: date | None) -> AssessmentResult:
+    """Assess answers without saving them (API, integrations). Refuses bad answers."""
+    from painpath.core.questionnaire import validate_answers
+
+    audit.require_signed_in(ctx)
+    catalog = catalog_for(ctx)
+    clean, problems = validate_answers(
+        catalog.checkin, raw, complete=False, clinician=ctx.actor.role is not Role.patient
+    )
+    if problems:
+        raise InvalidInput({p.item: p.message for p in problems})
+    audit.record_now(ctx, "assess.stateless", detail=f"{len(clean)} answers, nothing stored")
+    return evaluate(catalog, clean, {}, on or ctx.now().date())
+
+
 @dataclass(frozen=True)
 class CheckinView:
     id: int

@@ -3,12 +3,14 @@ session cookie (with an X-CSRF-Token header on changes)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from painpath.services import accounts, audit, invites, patients
+from painpath.core.pathway import AssessmentResult
+from painpath.services import accounts, audit, checkins, instruments, invites, patients
 from painpath.services.context import Context
 from painpath.services.schemas import (
     ApiTokenView,
@@ -135,3 +137,120 @@ def list_audit_events(
         limit=limit,
         before_id=before_id,
     )
+
+
+# --- clinical -------------------------------------------------------------------------
+
+
+class AssessRequest(BaseModel):
+    model_config = {"extra": "forbid"}
+    answers: dict[str, Any] = Field(description="Check-in answers keyed by item id.")
+    on: date | None = Field(None, description="Assessment date; default today.")
+
+
+class CheckinSummary(BaseModel):
+    id: int
+    status: str
+    highest_tier: str | None
+    content_version: str
+    created_at: datetime
+    completed_at: datetime | None
+    result: AssessmentResult | None
+
+
+class NewInstrumentResponse(BaseModel):
+    model_config = {"extra": "forbid"}
+    instrument: str = Field(description="Instrument id, e.g. sbst, odi, hoos.")
+    responses: dict[str, Any] = Field(description="Item scores keyed by item id.")
+    options: dict[str, str] = {}
+    administered_on: date
+    submission_key: str = Field(
+        min_length=1, max_length=64, description="Repeat it to make a retry safe."
+    )
+
+
+class InstrumentScoreView(BaseModel):
+    id: int
+    instrument: str
+    administered_on: date
+    source: str
+    value: float | None
+    status: str
+    category: str | None
+    band: str | None
+    change: str | None
+    subscales: dict[str, float | None]
+    rule_version: str
+
+
+def _score_view(r) -> InstrumentScoreView:
+    return InstrumentScoreView(
+        id=r.id,
+        instrument=r.instrument,
+        administered_on=r.administered_on,
+        source=r.source,
+        value=r.score.value,
+        status=r.score.status,
+        category=r.score.category,
+        band=r.reading.band,
+        change=r.reading.change.label if r.reading.change else None,
+        subscales=dict(r.score.subscales),
+        rule_version=r.score.rule_version,
+    )
+
+
+@router.post("/assess", response_model=AssessmentResult, tags=["check-in"])
+def assess_answers(body: AssessRequest, ctx: Context = Depends(api_context)):
+    """Screen and assess a set of answers without saving anything. Invalid or unknown
+    answers are refused with a message per item (nothing is guessed)."""
+    return checkins.assess_answers(ctx, body.answers, body.on)
+
+
+@router.get(
+    "/patients/{patient_id}/checkins", response_model=list[CheckinSummary], tags=["check-in"]
+)
+def list_checkins(patient_id: RecordId, ctx: Context = Depends(api_context)):
+    return [
+        CheckinSummary(
+            id=c.id,
+            status=c.status,
+            highest_tier=c.highest_tier,
+            content_version=c.content_version,
+            created_at=c.created_at,
+            completed_at=c.completed_at,
+            result=c.result,
+        )
+        for c in checkins.list_checkins(ctx, patient_id)
+    ]
+
+
+@router.get(
+    "/patients/{patient_id}/instrument-responses",
+    response_model=list[InstrumentScoreView],
+    tags=["instruments"],
+)
+def list_instrument_responses(patient_id: RecordId, ctx: Context = Depends(api_context)):
+    history = instruments.history(ctx, patient_id)
+    return [_score_view(r) for series in history.values() for r in series]
+
+
+@router.post(
+    "/patients/{patient_id}/instrument-responses",
+    response_model=InstrumentScoreView,
+    status_code=201,
+    tags=["instruments"],
+)
+def add_instrument_response(
+    patient_id: RecordId, body: NewInstrumentResponse, ctx: Context = Depends(api_context)
+):
+    saved = instruments.record_instrument(
+        ctx,
+        patient_id,
+        body.instrument,
+        body.responses,
+        options=body.options,
+        administered_on=body.administered_on,
+        source="paper",
+        submission_key=body.submission_key,
+    )
+    return _score_view(saved)

@@ -75,9 +75,7 @@ def checkin_result(request: Request, patient_id: RecordId, assessment_id: Record
     # Footnotes are numbered in reading order, and only for what the page shows: a
     # stopped check-in shows a patient the safety advice and the scan advice only.
     flags = [(f, cite(f.sources)) for f in result.screening.flags]
-    safety = [
-        (s, cite(s.sources)) for s in result.screening.statements if s.kind == "safety_net"
-    ]
+    safety = [(s, cite(s.sources)) for s in result.screening.statements if s.kind == "safety_net"]
     shown = SECTION_TITLES
     if result.screening.stop and not clinician:
         shown = {"imaging": SECTION_TITLES["imaging"]}
