@@ -224,9 +224,9 @@ def _interactive(catalog: Any, today: date) -> dict[str, Any]:
             value = _ask(console, item, Confirm, IntPrompt, Prompt, ItemType, coerce_answer)
             if value is not None:
                 answers[item.id] = value
-        screening = evaluate(catalog, answers, {}, today).screening
-        if screening.stop:
-            return answers
+                # Screen after every answer: a red flag stops the check-in at once.
+                if evaluate(catalog, answers, {}, today).screening.stop:
+                    return answers
     return answers
 
 

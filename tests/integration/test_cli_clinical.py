@@ -168,3 +168,21 @@ def test_instruments_load_refuses_malformed_files(run, tmp_path):
     notjson.write_text("<xml/>")
     result = run("instruments", "load", notjson, "--as", "sbst")
     assert result.exit_code == 1 and "not valid JSON" in result.output
+
+
+def test_interactive_check_stops_on_a_red_flag_with_the_stop_screen(run):
+    # About you: respondent 1 (self), age 50, sex 2 (male), region 1 (back);
+    # then the first safety question (new bladder trouble): yes.
+    result = run("check", input="1\n50\n2\n1\ny\n")
+    assert result.exit_code == 3, result.output
+    assert "Safety questions" in result.output
+    assert "EMERGENCY" in result.output
+    assert "The check-in stops here" in result.output
+    assert "You said: new bladder problems: yes" in result.output
+    assert "How much it hurts" not in result.output  # no further questions asked
+
+
+def test_interactive_check_repeats_a_question_after_a_bad_answer(run):
+    result = run("check", input="1\n999\n50\n2\n1\ny\n")
+    assert result.exit_code == 3, result.output
+    assert "999 is out of range 1–110" in result.output
