@@ -269,3 +269,30 @@ def test_clinician_bad_item_scores_name_every_item_and_save_nothing(services):
     assert "Item 2" in response.text and "Item 9" in response.text
     with services.db() as session:
         assert session.scalar(select(func.count()).select_from(InstrumentResponse)) == 0
+
+
+def test_loaded_licensed_text_is_shown_to_clinicians_when_administering(services):
+    from painpath.services.instruments import load_text
+    from painpath.services.runtime import system_context
+
+    items = [
+        {
+            "linkId": str(n),
+            "type": "choice",
+            "text": f"Placeholder statement number {n}",
+            "answerOption": [
+                {"valueCoding": {"code": str(c), "display": f"answer {c}"}}
+                for c in ((0, 1, 2, 3, 4) if n == 9 else (0, 1))
+            ],
+        }
+        for n in range(1, 10)
+    ]
+    questionnaire = {"resourceType": "Questionnaire", "status": "active", "item": items}
+    load_text(system_context(services), "sbst", questionnaire)
+    world = make_world(services)
+    client = client_for(services)
+    sign_in(client, world.clinician_a.email, world.clinician_a.password)
+    page = client.get(f"/patients/{world.record_a.id}/instruments/sbst/new")
+    assert "Placeholder statement number 9" in page.text
+    assert "answer 4" in page.text
+    assert "not loaded" not in page.text
