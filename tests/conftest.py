@@ -174,3 +174,17 @@ def worker_id(request: pytest.FixtureRequest) -> str:
     # pytest-xdist provides this fixture; without xdist we are the only worker.
     workerinput = getattr(request.config, "workerinput", None)
     return workerinput["workerid"] if workerinput else "main"
+
+
+def shared_dir() -> Path:
+    """The project's shared folder (evaluation data), which is never copied into the repo:
+    PAINPATH_SHARED_DIR if set, else ../shared next to the checkout, else /work/shared."""
+    candidates = [
+        os.environ.get("PAINPATH_SHARED_DIR"),
+        Path(__file__).resolve().parents[1].parent / "shared",
+        "/work/shared",
+    ]
+    for candidate in candidates:
+        if candidate and Path(candidate, "data").is_dir():
+            return Path(candidate)
+    return Path(__file__).resolve().parents[1].parent / "shared"

@@ -207,7 +207,18 @@ def cross_check(catalog: Catalog, raw: Mapping[str, Any]) -> list[str]:
     rule_ids = [r.id for r in catalog.redflags.rules]
     if len(set(rule_ids)) != len(rule_ids):
         problems.append("redflags.yaml: rule ids repeat")
+    safety = set(catalog.checkin.safety_steps)
     for rule in catalog.redflags.rules:
+        if rule.tier.value == "EMERGENCY":
+            late = sorted(
+                {leaf.item for leaf in comparisons(rule.when)}
+                - {i for i in items if catalog.checkin.item_step(i) in safety}
+            )
+            if late:
+                problems.append(
+                    f"redflags.yaml: {rule.id}: an EMERGENCY rule may only use questions from "
+                    f"the safety steps {sorted(safety)}; it uses {late}"
+                )
         problems.extend(
             _check_condition(
                 rule.when, items, set(rule_ids), f"redflags.yaml: {rule.id}", derived=False

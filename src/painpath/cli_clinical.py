@@ -199,6 +199,7 @@ def _interactive(catalog: Any, today: date) -> dict[str, Any]:
     from rich.prompt import Confirm, IntPrompt, Prompt
 
     from painpath.core.questionnaire import ItemType, coerce_answer, enabled_items
+    from painpath.core.screening import stops_now
     from painpath.services.checkins import evaluate
 
     console = Console()
@@ -224,9 +225,16 @@ def _interactive(catalog: Any, today: date) -> dict[str, Any]:
             value = _ask(console, item, Confirm, IntPrompt, Prompt, ItemType, coerce_answer)
             if value is not None:
                 answers[item.id] = value
-                # Screen after every answer: a red flag stops the check-in at once.
-                if evaluate(catalog, answers, {}, today).screening.stop:
+                # Screen after every answer: an emergency stops the check-in at once.
+                screening = evaluate(catalog, answers, {}, today).screening
+                if (
+                    screening.highest_tier is not None
+                    and screening.highest_tier.value == "EMERGENCY"
+                ):
                     return answers
+        # Lesser stopping flags stop once the safety steps are answered.
+        if stops_now(evaluate(catalog, answers, {}, today).screening, catalog.checkin, step.id):
+            return answers
     return answers
 
 
@@ -430,6 +438,7 @@ def score(
         write = writer.writerow
     err = Console(stderr=True, width=200)
     show = not quiet and err.is_terminal and input_file.stat().st_size > 1_000_000
+    done = False
     try:
         if show:
             with Progress(console=err, transient=True) as progress:
@@ -441,9 +450,14 @@ def score(
             score_rows(inst, rows, options, write, report)
         if as_json:
             json.dump(collected, handle, indent=1)
+        done = True
+    except (csv.Error, UnicodeDecodeError) as error:
+        _fail(f"{input_file}: cannot read row {report.rows + 1}: {error}; nothing was written")
     finally:
         if tmp:
             handle.close()
+            if not done:
+                tmp.unlink(missing_ok=True)
     if tmp and out:
         tmp.replace(out)  # all or nothing: no half-written results file
     for line in report.errors[:50]:

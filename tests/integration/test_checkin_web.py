@@ -296,3 +296,74 @@ def test_loaded_licensed_text_is_shown_to_clinicians_when_administering(services
     assert "Placeholder statement number 9" in page.text
     assert "answer 4" in page.text
     assert "not loaded" not in page.text
+
+
+def test_an_urgent_flag_waits_for_the_safety_questions_before_stopping(services):
+    # A 12-year-old with hip pain fires an URGENT rule on the first page, but the
+    # check-in must still ask the safety questions, where an emergency could show.
+    world, client, csrf = _patient_client(services)
+    url = _start(client, csrf)
+    start = {"respondent": "someone_else", "age": "12", "sex": "male", "region": "hip"}
+    after_start = _answer(client, csrf, url, start)
+    assert after_start.headers["location"].endswith("/steps/safety")
+    safety = {
+        "leg_pain": "none",
+        "leg_weakness": "none",
+        "walking_change": "no",
+        "cannot_bear_weight": "no",
+        "limp": "yes",
+        "leg_short_turned_out": "no",
+        "hot_swollen_hip": "no",
+        "pale_cold_leg": "no",
+        "groin_lump": "no",
+        "fever": "no",
+        "sudden_severe_pain": "no",
+        "fainting": "no",
+        "urine_symptoms": "no",
+        "belly_symptoms": "no",
+        "bladder_change": "no",
+        "bowel_change": "no",
+        "saddle_numbness": "no",
+        "sexual_change": "no",
+        "pulsing_belly": "no",
+    }
+    stopped = _answer(client, csrf, after_start.headers["location"], safety)
+    page = client.get(stopped.headers["location"])
+    assert "Emergency" in page.text  # the limp made it SCFE: an emergency, not "urgent"
+    with services.db() as session:
+        row = session.scalars(select(Assessment)).one()
+    assert row.status == "stopped" and row.highest_tier == "EMERGENCY"
+
+
+def test_a_form_for_a_later_step_cannot_skip_the_safety_questions(services):
+    world, client, csrf = _patient_client(services)
+    url = _start(client, csrf)
+    _answer(client, csrf, url, NO_FLAGS["start"])
+    later = url.replace("/steps/start", "/steps/context")
+    response = client.post(later, data={**NO_FLAGS["context"], "revision": "1", "csrf_token": csrf})
+    assert response.status_code == 303
+    assert response.headers["location"].endswith("/steps/safety")
+    with services.db() as session:
+        row = session.scalars(select(Assessment)).one()
+    assert row.status == "in_progress" and "sitting_hours" not in row.answers
+
+
+def test_an_emergency_answer_stops_even_when_follow_up_questions_would_appear(services):
+    world, client, csrf = _patient_client(services)
+    url = _start(client, csrf)
+    url = _answer(client, csrf, url, NO_FLAGS["start"]).headers["location"]
+    response = _answer(
+        client, csrf, url, {**NO_FLAGS["safety"], "bladder_change": "yes", "fever": "yes"}
+    )
+    assert response.status_code == 303  # not the follow-up page for the temperature
+    with services.db() as session:
+        row = session.scalars(select(Assessment)).one()
+    assert row.status == "stopped" and row.highest_tier == "EMERGENCY"
+
+
+def test_odd_numbers_are_refused_not_crashed_on(services):
+    world, client, csrf = _patient_client(services)
+    url = _start(client, csrf)
+    for odd in ("--5", "5²", "²"):
+        response = _answer(client, csrf, url, {**NO_FLAGS["start"], "age": odd})
+        assert response.status_code == 422, odd

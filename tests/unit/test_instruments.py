@@ -9,15 +9,14 @@ from __future__ import annotations
 import csv
 import itertools
 import math
-from pathlib import Path
 
 import pytest
 
 from painpath.catalog import get_catalog
 from painpath.core.instruments import InstrumentInputError, Score
-from tests.conftest import missing
+from tests.conftest import missing, shared_dir
 
-VECTORS_DIR = Path(__file__).parents[2].parent / "shared/data/eval/scoring-vectors"
+VECTORS_DIR = shared_dir() / "data/eval/scoring-vectors"
 ODI_VECTOR_COLUMNS = (
     "pain",
     "personalCare",
@@ -110,7 +109,10 @@ def _odi_vector_rows():
 @pytest.mark.parametrize("row", _odi_vector_rows())
 def test_odi_matches_external_scoring_vectors(row):
     if row is None:
-        missing("ODI scoring vectors", f"{VECTORS_DIR} not found (../shared from the repo)")
+        missing(
+            "ODI scoring vectors",
+            f"{VECTORS_DIR} not found (set PAINPATH_SHARED_DIR to the shared folder)",
+        )
     responses = {
         str(n): row[col].strip()
         for n, col in enumerate(ODI_VECTOR_COLUMNS, start=1)

@@ -109,6 +109,10 @@ class Questionnaire(BaseModel):
     version: str
     description: str
     sources: tuple[str, ...] = ()
+    # The steps every red-flag rule of a stopping tier below EMERGENCY may draw on: the
+    # check-in stops for URGENT or SOON only once these are answered, so a worse flag
+    # on a later safety question is never left unasked. EMERGENCY stops at once.
+    safety_steps: tuple[str, ...] = ()
     steps: tuple[Step, ...]
 
     @model_validator(mode="after")
@@ -128,7 +132,12 @@ class Questionnaire(BaseModel):
         step_ids = [s.id for s in self.steps]
         if len(set(step_ids)) != len(step_ids):
             raise ValueError("step ids repeat")
+        if list(self.safety_steps) != step_ids[: len(self.safety_steps)]:
+            raise ValueError("safety_steps must be the first steps, in order")
         return self
+
+    def item_step(self, item_id: str) -> str | None:
+        return next((s.id for s in self.steps for i in s.items if i.id == item_id), None)
 
     @property
     def items(self) -> dict[str, Item]:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from painpath.core.conditions import Condition, parse_condition, satisfied_comparisons
-from painpath.core.questionnaire import Item, ItemType
+from painpath.core.questionnaire import Item, ItemType, Questionnaire
 from painpath.core.statements import Statement, Tier
 
 
@@ -96,6 +96,20 @@ class Screening(BaseModel):
     @property
     def fired(self) -> frozenset[str]:
         return frozenset(f.rule for f in self.flags)
+
+
+def stops_now(screening: Screening, q: Questionnaire, answered_step: str | None) -> bool:
+    """Whether the check-in stops after `answered_step` (None: all answers are in).
+
+    EMERGENCY stops at once. URGENT and SOON stop once the safety steps are answered,
+    so no emergency question is left unasked behind a lesser flag."""
+    if not screening.stop:
+        return False
+    if screening.highest_tier is Tier.emergency or answered_step is None:
+        return True
+    order = [step.id for step in q.steps]
+    last_safety = order.index(q.safety_steps[-1]) if q.safety_steps else 0
+    return order.index(answered_step) >= last_safety
 
 
 def screen(answers: Mapping[str, Any], rules: RedFlagRules, items: Mapping[str, Item]) -> Screening:

@@ -44,6 +44,8 @@ def parse_json(raw: bytes | str) -> Any:
         return json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise QuestionnaireMismatch([f"not valid JSON: {exc}"]) from None
+    except RecursionError:
+        raise QuestionnaireMismatch(["not usable: the JSON is nested too deeply"]) from None
 
 
 def _leaf_items(items: list[QuestionnaireItem] | None) -> Iterator[QuestionnaireItem]:
@@ -67,10 +69,19 @@ def check_questionnaire(data: Any, meta: InstrumentMeta) -> LoadedText:
                 for e in exc.errors()
             ]
         ) from None
+    except (KeyError, TypeError, ValueError, RecursionError) as exc:
+        # fhir.resources raises these for unknown contained resource types and the like.
+        raise QuestionnaireMismatch(
+            [f"FHIR structure: not a usable Questionnaire ({exc!r})"]
+        ) from None
     problems: list[str] = []
     expected = {item.id: item for item in meta.items}
     seen: dict[str, LoadedItem] = {}
-    for item in _leaf_items(questionnaire.item):
+    try:
+        leaves = list(_leaf_items(questionnaire.item))
+    except RecursionError:
+        raise QuestionnaireMismatch(["items are nested too deeply"]) from None
+    for item in leaves:
         link = item.linkId
         if link in seen:
             problems.append(f"linkId {link!r} appears more than once")

@@ -29,6 +29,8 @@ from painpath.core.questionnaire import (
     enabled_items,
     prune_disabled,
 )
+from painpath.core.screening import stops_now
+from painpath.core.statements import Tier
 from painpath.services import audit
 from painpath.services.context import Context
 from painpath.services.errors import Forbidden, InvalidInput, NotFound
@@ -275,7 +277,10 @@ def parse_step_form(
             if item.type == ItemType.boolean:
                 raw = {"yes": True, "no": False}.get(text, text)
             elif item.type == ItemType.integer:
-                raw = int(text) if text.lstrip("-").isdigit() else text
+                try:
+                    raw = int(text)
+                except ValueError:
+                    raw = text
             elif item.type == ItemType.decimal:
                 try:
                     raw = float(text.replace(",", "."))
@@ -319,12 +324,19 @@ def save_step(
         row = _assessment(session, patient_id, assessment_id)
         if row.status != "in_progress":
             return StepOutcome(_view(row, patient), duplicate=True)
+        order = [s.id for s in q.steps]
+        if row.step in order and order.index(step_id) > order.index(row.step):
+            # A form for a later step (crafted, or from another tab): earlier questions,
+            # the safety questions among them, must be answered first.
+            return StepOutcome(_view(row, patient), duplicate=True)
         stored = dict(row.answers)
         # Which questions of this step apply, given the other steps' answers and what
         # was typed here. Same-step follow-ups (e.g. "below the knee?") appear once the
         # answer they depend on is given: a second pass without JavaScript.
-        others = {k: v for k, v in stored.items() if k not in {i.id for i in step.items}}
         all_step_items = [i for i in step.items if clinician or i.audience.value == "everyone"]
+        # Answers this person cannot see on the page (e.g. blood results a clinician
+        # entered) are kept as they are.
+        others = {k: v for k, v in stored.items() if k not in {i.id for i in all_step_items}}
         typed, errors = parse_step_form(all_step_items, form, getlist)
         merged = prune_disabled(q, {**others, **typed})
         applicable = step_items(catalog, step, merged, clinician=clinician)
@@ -353,7 +365,10 @@ def save_step(
         row.answers = merged
         row.revision += 1
         row.updated_at = ctx.now()
-        if new_questions:
+        today = ctx.now().date()
+        screening_result = evaluate(catalog, merged, {}, today).screening
+        emergency = screening_result.highest_tier is Tier.emergency
+        if new_questions and not emergency:
             session.flush()
             audit.record(
                 session,
@@ -364,10 +379,8 @@ def save_step(
                 detail=f"{step_id} (follow-up questions)",
             )
             return StepOutcome(_view(row, patient), more_questions=tuple(new_questions))
-        today = ctx.now().date()
-        screening_result = evaluate(catalog, merged, {}, today).screening
         following = next_step(q, step_id, merged, clinician=clinician)
-        if screening_result.stop or following is None:
+        if stops_now(screening_result, q, step_id) or following is None:
             scores = _episode_scores(session, catalog, patient_id, today)
             result = evaluate(catalog, merged, scores, today)
             row.result = result.model_dump(mode="json")

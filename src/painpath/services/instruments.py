@@ -15,7 +15,11 @@ from sqlalchemy import select
 from painpath.core.access import PatientAction
 from painpath.core.instruments import InstrumentInputError, Score
 from painpath.core.instruments.registry import Reading
-from painpath.interop.fhir_questionnaire import LoadedText, check_questionnaire
+from painpath.interop.fhir_questionnaire import (
+    LoadedText,
+    QuestionnaireMismatch,
+    check_questionnaire,
+)
 from painpath.services import audit
 from painpath.services.checkins import catalog_for
 from painpath.services.context import Context
@@ -84,9 +88,17 @@ def record_instrument(
             select(InstrumentResponse).where(InstrumentResponse.submission_key == submission_key)
         )
         if existing is not None:
-            if existing.patient_id != patient_id:
-                raise InvalidInput({"submission_key": "was already used"})
-            return _scored(catalog, existing, None)
+            same = (
+                existing.patient_id == patient_id
+                and existing.instrument == instrument_id
+                and existing.responses == dict(responses)
+                and existing.options == dict(options or {})
+            )
+            if not same:
+                raise InvalidInput(
+                    {"submission_key": "was already used for a different submission"}
+                )
+            return _scored(catalog, existing, None)  # the same form sent twice: saved once
         now = ctx.now()
         row = InstrumentResponse(
             patient_id=patient_id,
@@ -197,4 +209,9 @@ def loaded_text(ctx: Context, instrument_id: str) -> LoadedText | None:
         row = session.get(InstrumentText, instrument_id)
         if row is None:
             return None
-        return check_questionnaire(row.questionnaire, instrument.meta)
+        try:
+            return check_questionnaire(row.questionnaire, instrument.meta)
+        except QuestionnaireMismatch:
+            # The instrument's items changed since the text was loaded: fall back to
+            # paper entry rather than show text that no longer matches.
+            return None

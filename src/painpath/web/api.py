@@ -9,7 +9,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
+from painpath.core.accounts import Role
 from painpath.core.pathway import AssessmentResult
+from painpath.core.statements import Audience
 from painpath.services import accounts, audit, checkins, instruments, invites, patients
 from painpath.services.context import Context
 from painpath.services.schemas import (
@@ -218,10 +220,22 @@ def list_checkins(patient_id: RecordId, ctx: Context = Depends(api_context)):
             content_version=c.content_version,
             created_at=c.created_at,
             completed_at=c.completed_at,
-            result=c.result,
+            result=_for_audience(c.result, ctx),
         )
         for c in checkins.list_checkins(ctx, patient_id)
     ]
+
+
+def _for_audience(result: AssessmentResult | None, ctx: Context) -> AssessmentResult | None:
+    """Patients get the patient statements only, as on their result page."""
+    if result is None or ctx.actor.role is not Role.patient:
+        return result
+    keep = {
+        name: tuple(s for s in statements if s.for_audience(Audience.patient))
+        for name, statements in result.sections.items()
+    }
+    scores = tuple(s.model_copy(update={"statements": ()}) for s in result.scores)
+    return result.model_copy(update={"sections": keep, "scores": scores})
 
 
 @router.get(
