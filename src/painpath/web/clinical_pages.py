@@ -1,5 +1,5 @@
-"""Check-in, result and instrument pages. Server-rendered; every step works without
-JavaScript (a small script only shows follow-up questions sooner)."""
+"""Check-in, result and instrument pages. Server-rendered and free of JavaScript: a
+follow-up question (e.g. "below the knee?") appears on the same step after it is saved."""
 
 from __future__ import annotations
 
