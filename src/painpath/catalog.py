@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from painpath.core.conditions import Comparison, FlagFired, comparisons, walk
+from painpath.core.exercises import Exercise
 from painpath.core.instruments import Instrument, InstrumentMeta, build_instruments
 from painpath.core.pathway import DERIVED_FACTS, Guidance
 from painpath.core.questionnaire import (
@@ -81,6 +82,7 @@ class Catalog:
     instruments: dict[str, Instrument]
     references: dict[str, Reference]
     files: tuple[str, ...]
+    exercises: dict[str, Exercise] = field(default_factory=dict)
 
 
 def _files(content_dir: Path, overrides: Path | None) -> dict[str, Path]:
@@ -155,6 +157,14 @@ def load_catalog(content_dir: Path = CONTENT_DIR, overrides: Path | None = None)
                 if Path(rel).stem != meta.id:
                     problems.append(f"{rel}: id {meta.id!r} must match the file name")
                 metas[meta.id] = meta
+    exercises: dict[str, Exercise] = {}
+    for rel in files:
+        if rel.startswith("exercises/"):
+            exercise = _validate(Exercise, raw[rel], rel, problems)
+            if exercise is not None:
+                if Path(rel).stem != exercise.id:
+                    problems.append(f"{rel}: id {exercise.id!r} must match the file name")
+                exercises[exercise.id] = exercise
     instruments: dict[str, Instrument] = {}
     if not problems:
         try:
@@ -171,6 +181,7 @@ def load_catalog(content_dir: Path = CONTENT_DIR, overrides: Path | None = None)
         instruments=instruments,
         references=references,
         files=tuple(sorted(files)),
+        exercises=exercises,
     )
     problems.extend(cross_check(catalog, raw))
     if problems:
@@ -259,12 +270,37 @@ def cross_check(catalog: Catalog, raw: Mapping[str, Any]) -> list[str]:
                 )
             )
     problems.extend(_check_reasons(catalog))
+    problems.extend(_check_exercise_links(catalog))
     table = catalog.guidance.asymptomatic_findings
     for finding, cells in table.findings.items():
         if len(cells) != len(table.ages):
             problems.append(
                 f"guidance/pathway.yaml: asymptomatic_findings.{finding}: needs one cell per age"
             )
+    return problems
+
+
+def _check_exercise_links(catalog: Catalog) -> list[str]:
+    """Progressions and regressions name real exercises, and each link has its mirror:
+    if A progresses to B, B regresses to A (so the player can step both ways)."""
+    problems: list[str] = []
+    library = catalog.exercises
+    for ex in library.values():
+        for target in (*ex.progresses_to, *ex.regresses_to):
+            if target not in library:
+                problems.append(f"exercises/{ex.id}.yaml: links to unknown exercise {target!r}")
+        for target in ex.progresses_to:
+            if target in library and ex.id not in library[target].regresses_to:
+                problems.append(
+                    f"exercises/{ex.id}.yaml: progresses to {target}, but {target} does not "
+                    f"regress to {ex.id}"
+                )
+        for target in ex.regresses_to:
+            if target in library and ex.id not in library[target].progresses_to:
+                problems.append(
+                    f"exercises/{ex.id}.yaml: regresses to {target}, but {target} does not "
+                    f"progress to {ex.id}"
+                )
     return problems
 
 
