@@ -11,6 +11,8 @@ import enum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from painpath.figures.svg import FigureSpec
+
 
 class Region(enum.StrEnum):
     back = "back"
@@ -140,6 +142,7 @@ class Exercise(BaseModel):
     stop_if: tuple[str, ...] = Field(min_length=1)
     sources: tuple[str, ...] = Field(min_length=1)
     licence: Licence = Licence()
+    figure: FigureSpec | None = None
 
     @model_validator(mode="after")
     def _dose_matches_tracking(self) -> Exercise:
