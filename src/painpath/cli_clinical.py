@@ -61,8 +61,8 @@ def content_check() -> None:
     typer.echo(
         f"Content OK (version {catalog.version}): {len(catalog.checkin.items)} check-in "
         f"questions, {len(catalog.redflags.rules)} red-flag rules ({examples} examples "
-        f"checked), {len(catalog.instruments)} instruments, "
-        f"{len(catalog.references)} references."
+        f"checked), {len(catalog.instruments)} instruments, {len(catalog.exercises)} "
+        f"exercises, {len(catalog.references)} references."
     )
 
 
