@@ -25,6 +25,7 @@ from painpath.core.conditions import Comparison, FlagFired, comparisons, walk
 from painpath.core.exercises import Exercise
 from painpath.core.instruments import Instrument, InstrumentMeta, build_instruments
 from painpath.core.pathway import DERIVED_FACTS, Guidance
+from painpath.core.programs import FACT_NAMES, ProgrammeRules
 from painpath.core.questionnaire import (
     Item,
     Questionnaire,
@@ -83,6 +84,7 @@ class Catalog:
     references: dict[str, Reference]
     files: tuple[str, ...]
     exercises: dict[str, Exercise] = field(default_factory=dict)
+    programme_rules: ProgrammeRules | None = None
 
 
 def _files(content_dir: Path, overrides: Path | None) -> dict[str, Path]:
@@ -165,6 +167,11 @@ def load_catalog(content_dir: Path = CONTENT_DIR, overrides: Path | None = None)
                 if Path(rel).stem != exercise.id:
                     problems.append(f"{rel}: id {exercise.id!r} must match the file name")
                 exercises[exercise.id] = exercise
+    programme_rules = None
+    if "programmes.yaml" in raw:
+        programme_rules = _validate(
+            ProgrammeRules, raw["programmes.yaml"], "programmes.yaml", problems
+        )
     instruments: dict[str, Instrument] = {}
     if not problems:
         try:
@@ -182,6 +189,7 @@ def load_catalog(content_dir: Path = CONTENT_DIR, overrides: Path | None = None)
         references=references,
         files=tuple(sorted(files)),
         exercises=exercises,
+        programme_rules=programme_rules,
     )
     problems.extend(cross_check(catalog, raw))
     if problems:
@@ -271,12 +279,34 @@ def cross_check(catalog: Catalog, raw: Mapping[str, Any]) -> list[str]:
             )
     problems.extend(_check_reasons(catalog))
     problems.extend(_check_exercise_links(catalog))
+    problems.extend(_check_programme_rules(catalog))
     table = catalog.guidance.asymptomatic_findings
     for finding, cells in table.findings.items():
         if len(cells) != len(table.ages):
             problems.append(
                 f"guidance/pathway.yaml: asymptomatic_findings.{finding}: needs one cell per age"
             )
+    return problems
+
+
+def _check_programme_rules(catalog: Catalog) -> list[str]:
+    rules = catalog.programme_rules
+    if rules is None:
+        return []
+    problems: list[str] = []
+    conditions = [(f"leave_out.{r.id}", r.when) for r in rules.leave_out]
+    conditions += [(f"favour.{r.id}", r.when) for r in rules.favour]
+    conditions += [(f"starting_level[{n}]", s.when) for n, s in enumerate(rules.starting_level)]
+    for where, condition in conditions:
+        if condition is None:
+            continue
+        for leaf in comparisons(condition):
+            if leaf.item not in FACT_NAMES:
+                problems.append(f"programmes.yaml: {where}: unknown programme fact {leaf.item!r}")
+    for rule in rules.favour:
+        for ex_id in rule.ids:
+            if ex_id not in catalog.exercises:
+                problems.append(f"programmes.yaml: favour.{rule.id}: unknown exercise {ex_id!r}")
     return problems
 
 
