@@ -21,6 +21,7 @@ app.add_typer(cli_clinical.content_app, name="content")
 app.add_typer(cli_clinical.instruments_app, name="instruments")
 app.command("check")(cli_clinical.check)
 app.command("score")(cli_clinical.score)
+app.command("plan")(cli_clinical.plan)
 
 
 def _version(value: bool) -> None:

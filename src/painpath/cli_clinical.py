@@ -476,3 +476,69 @@ def score(
 def _fail(message: str) -> None:
     typer.secho(f"Error: {message}", fg="red", err=True)
     raise typer.Exit(code=1)
+
+
+def plan(
+    answers: Path = typer.Option(
+        ..., "--answers", exists=True, dir_okay=False, help="Check-in answers (JSON), as for check."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the programme as JSON."),
+    on: str | None = typer.Option(None, "--date", help="Date (YYYY-MM-DD); default today."),
+) -> None:
+    """Build the home programme for a check-in answers file, without a database.
+
+    A red flag gets no programme: the screening advice is printed instead (exit code 3)."""
+    from painpath.core.programs import build_programme
+    from painpath.core.questionnaire import validate_answers
+    from painpath.services.checkins import evaluate
+
+    catalog = _catalog()
+    try:
+        raw = json.loads(answers.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        _fail(f"{answers} is not valid JSON: {exc}")
+    if not isinstance(raw, dict):
+        _fail(f"{answers} must hold one JSON object of answers keyed by item id")
+    clean, problems = validate_answers(catalog.checkin, raw, complete=True, clinician=True)
+    if problems:
+        for p in problems:
+            typer.secho(f"  - {p.item}: {p.message}", fg="red", err=True)
+        _fail(f"{answers}: {len(problems)} answer(s) need fixing")
+    result = evaluate(catalog, clean, {}, _parse_date(on))
+    if result.programme_inputs is None or catalog.programme_rules is None:
+        if as_json:
+            print(
+                json.dumps(
+                    {"ok": False, "screening": result.screening.model_dump(mode="json")}, indent=2
+                )
+            )
+        else:
+            _print_result(catalog, result)
+        raise typer.Exit(code=3)
+    programme = build_programme(
+        result.programme_inputs, catalog.exercises, catalog.programme_rules, catalog.version
+    )
+    if as_json:
+        print(json.dumps({"ok": True, "programme": programme.model_dump(mode="json")}, indent=2))
+        return
+    from rich.console import Console
+
+    console = Console()
+    console.rule("Your home programme")
+    for n, item in enumerate(programme.items, start=1):
+        d = item.dosage
+        amount = (
+            d.reps
+            and f"{d.reps} reps"
+            or d.hold_seconds
+            and f"hold {d.hold_seconds} s"
+            or (d.minutes and f"{d.minutes} min")
+            or (d.breaths and f"{d.breaths} breaths")
+        )
+        console.print(
+            f"[bold]{n}. {item.name}[/bold]: {d.sets} × {amount}, {d.days_per_week} days a week"
+        )
+        for reason in item.reasons:
+            console.print(f"   [dim]because: {reason}[/dim]")
+    for out in programme.left_out:
+        console.print(f"[yellow]Left out[/yellow] {out.name}: {out.reason}")

@@ -186,3 +186,22 @@ def test_interactive_check_repeats_a_question_after_a_bad_answer(run):
     result = run("check", input="1\n999\n50\n2\n1\ny\n")
     assert result.exit_code == 3, result.output
     assert "999 is out of range 1–110" in result.output
+
+
+def test_plan_builds_an_explained_programme_without_a_database(run):
+    result = run("plan", "--answers", EXAMPLE, "--json", "--date", "2026-11-26")
+    assert result.exit_code == 0, result.output
+    programme = json.loads(result.output)["programme"]
+    assert 3 <= len(programme["items"]) <= 6
+    assert all(item["reasons"] and item["sources"] for item in programme["items"])
+
+
+def test_plan_gives_no_programme_after_a_red_flag(run, tmp_path):
+    answers = json.loads(EXAMPLE.read_text())
+    answers["saddle_numbness"] = True
+    path = tmp_path / "flag.json"
+    path.write_text(json.dumps(answers))
+    result = run("plan", "--answers", path, "--json")
+    assert result.exit_code == 3
+    out = json.loads(result.output)
+    assert out["ok"] is False and out["screening"]["highest_tier"] == "EMERGENCY"
