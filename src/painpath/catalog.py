@@ -316,6 +316,8 @@ def _check_exercise_links(catalog: Catalog) -> list[str]:
     problems: list[str] = []
     library = catalog.exercises
     for ex in library.values():
+        if ex.figure is None:
+            problems.append(f"exercises/{ex.id}.yaml: has no figure (keyframe poses)")
         for target in (*ex.progresses_to, *ex.regresses_to):
             if target not in library:
                 problems.append(f"exercises/{ex.id}.yaml: links to unknown exercise {target!r}")
