@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import date as date_type
 from datetime import datetime
 
 from sqlalchemy import (
@@ -17,6 +18,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -238,3 +240,121 @@ class InstrumentText(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     loaded_at: Mapped[datetime]
     loaded_by: Mapped[str | None] = mapped_column(String(254))
+
+
+class Programme(Base):
+    """A patient's home programme. The items change as the pain-monitoring model
+    progresses or regresses them; `programme_changes` keeps the history."""
+
+    __tablename__ = "programmes"
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'paused', 'ended')", name="status_known"),
+        Index("ix_programmes_patient", "patient_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(120))
+    source: Mapped[str] = mapped_column(String(16))  # checkin | clinician | protocol
+    assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="SET NULL")
+    )
+    rationale: Mapped[dict] = mapped_column(JSON)
+    thresholds: Mapped[dict] = mapped_column(JSON)
+    baseline_morning_pain: Mapped[int] = mapped_column(Integer)
+    sessions_per_week: Mapped[int] = mapped_column(Integer)
+    weeks: Mapped[int] = mapped_column(Integer)
+    content_version: Mapped[str] = mapped_column(String(32))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ProgrammeItem(Base):
+    __tablename__ = "programme_items"
+    __table_args__ = (Index("ix_programme_items_programme", "programme_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    exercise_id: Mapped[str] = mapped_column(String(64))
+    dosage: Mapped[dict] = mapped_column(JSON)
+    reasons: Mapped[list] = mapped_column(JSON)
+    sources: Mapped[list] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class ProgrammeChange(Base):
+    """Why an item changed: progressed, regressed, held, edited by a clinician."""
+
+    __tablename__ = "programme_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programme_items.id", ondelete="SET NULL")
+    )
+    at: Mapped[datetime]
+    decision: Mapped[str] = mapped_column(String(24))
+    from_exercise: Mapped[str | None] = mapped_column(String(64))
+    to_exercise: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class ExerciseLog(Base):
+    """One exercise done (or not) on one day, with the pain it brought."""
+
+    __tablename__ = "exercise_logs"
+    __table_args__ = (
+        CheckConstraint("pain_during BETWEEN 0 AND 10", name="pain_during_range"),
+        CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after_range"),
+        Index("ix_exercise_logs_item_day", "item_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("programme_items.id", ondelete="CASCADE"))
+    exercise_id: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date_type]
+    completed: Mapped[bool]
+    pain_during: Mapped[int | None] = mapped_column(Integer)
+    pain_after: Mapped[int | None] = mapped_column(Integer)
+    logged_at: Mapped[datetime]
+    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class MorningCheck(Base):
+    """The next-morning check: has yesterday's exercise pain settled?"""
+
+    __tablename__ = "morning_checks"
+    __table_args__ = (
+        CheckConstraint("pain BETWEEN 0 AND 10", name="pain_range"),
+        CheckConstraint("stiffness BETWEEN 0 AND 10", name="stiffness_range"),
+        UniqueConstraint("programme_id", "day", name="uq_morning_checks_programme_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    day: Mapped[date_type]
+    pain: Mapped[int] = mapped_column(Integer)
+    stiffness: Mapped[int | None] = mapped_column(Integer)
+    warning_sign: Mapped[bool]
+    logged_at: Mapped[datetime]
+
+
+class ProgrammeTemplate(Base):
+    """A clinician's saved programme (or a ready-made protocol copied in) to reuse."""
+
+    __tablename__ = "programme_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    items: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime]

@@ -1,0 +1,197 @@
+"""Programmes end to end in the services: made from a check-in, logged, adapted."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from painpath.catalog import get_catalog
+from painpath.core.accounts import Role
+from painpath.services import programmes
+from painpath.services.checkins import evaluate
+from painpath.services.context import Services
+from painpath.services.errors import InvalidInput, NotFound
+from painpath.store.models import Assessment, ExerciseLog, ProgrammeChange
+from tests.factories import make_world
+
+EXAMPLE = json.loads((Path(__file__).parents[2] / "docs/examples/checkin-answers.json").read_text())
+DAY = date(2026, 11, 20)
+
+
+def finished_checkin(services: Services, patient_id: int, answers: dict) -> None:
+    result = evaluate(get_catalog(), answers, {}, DAY)
+    now = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    with services.db.begin() as session:
+        session.add(
+            Assessment(
+                patient_id=patient_id,
+                status="stopped" if result.screening.stop else "complete",
+                answers=answers,
+                result=result.model_dump(mode="json"),
+                content_version=result.content_version,
+                revision=10,
+                entered_as=Role.patient,
+                created_at=now,
+                updated_at=now,
+                completed_at=now,
+            )
+        )
+
+
+def at(services: Services, day: date) -> Services:
+    return Services(
+        services.settings,
+        services.db,
+        lambda: datetime(day.year, day.month, day.day, 8, tzinfo=UTC),
+    )
+
+
+def test_programme_is_built_from_the_latest_checkin_with_reasons(services):
+    world = make_world(services)
+    finished_checkin(services, world.record_a.id, EXAMPLE)
+    view = programmes.create_from_checkin(world.patient_a.ctx(services), world.record_a.id)
+    assert 3 <= len(view.items) <= 6
+    assert all(i.reasons and i.sources for i in view.items)
+
+
+def test_no_programme_after_a_red_flag(services):
+    world = make_world(services)
+    finished_checkin(services, world.record_a.id, {**EXAMPLE, "saddle_numbness": True})
+    with pytest.raises(InvalidInput, match="warning sign"):
+        programmes.create_from_checkin(world.patient_a.ctx(services), world.record_a.id)
+
+
+def test_other_people_cannot_see_or_log_a_programme(services):
+    world = make_world(services)
+    finished_checkin(services, world.record_a.id, EXAMPLE)
+    view = programmes.create_from_checkin(world.patient_a.ctx(services), world.record_a.id)
+    with pytest.raises(NotFound):
+        programmes.current(world.patient_b.ctx(services), world.record_a.id)
+    with pytest.raises(NotFound):
+        programmes.log_exercise(
+            world.patient_b.ctx(services),
+            world.record_a.id,
+            view.items[0].id,
+            day=DAY,
+            completed=True,
+            pain_during=2,
+            pain_after=2,
+            submission_key="x",
+        )
+
+
+def test_two_good_days_progress_and_a_bad_morning_regresses(services):
+    world = make_world(services)
+    finished_checkin(services, world.record_a.id, EXAMPLE)
+    view = programmes.create_from_checkin(world.patient_a.ctx(services), world.record_a.id)
+    item = next(i for i in view.items if i.exercise.progresses_to)
+    first = item.exercise.id
+    for n, day in enumerate((DAY, DAY + timedelta(days=1))):
+        ctx = world.patient_a.ctx(at(services, day))
+        programmes.log_exercise(
+            ctx,
+            world.record_a.id,
+            item.id,
+            day=day,
+            completed=True,
+            pain_during=2,
+            pain_after=2,
+            submission_key=f"k{n}",
+        )
+        morning = world.patient_a.ctx(at(services, day + timedelta(days=1)))
+        _, changes = programmes.morning_check(
+            morning,
+            world.record_a.id,
+            day=day + timedelta(days=1),
+            pain=2,
+            stiffness=2,
+            warning_sign=False,
+        )
+    assert [c.decision for c in changes] == ["progress"]
+    after = programmes.current(world.patient_a.ctx(services), world.record_a.id)
+    moved = next(i for i in after.items if i.id == item.id)
+    assert moved.exercise.id == item.exercise.progresses_to[0] != first
+    # A bad day on the new exercise: pain during 7/10 -> regress back.
+    day = DAY + timedelta(days=2)
+    programmes.log_exercise(
+        world.patient_a.ctx(at(services, day)),
+        world.record_a.id,
+        item.id,
+        day=day,
+        completed=True,
+        pain_during=7,
+        pain_after=4,
+        submission_key="k-bad",
+    )
+    _, changes = programmes.morning_check(
+        world.patient_a.ctx(at(services, day + timedelta(days=1))),
+        world.record_a.id,
+        day=day + timedelta(days=1),
+        pain=3,
+        stiffness=2,
+        warning_sign=False,
+    )
+    assert [c.decision for c in changes] == ["regress"] and "7/10" in changes[0].reason
+    with services.db() as session:
+        assert session.scalar(select(func.count()).select_from(ProgrammeChange)) == 2
+
+
+def test_a_warning_sign_in_the_morning_pauses_the_programme(services):
+    world = make_world(services)
+    finished_checkin(services, world.record_a.id, EXAMPLE)
+    view = programmes.create_from_checkin(world.patient_a.ctx(services), world.record_a.id)
+    programmes.log_exercise(
+        world.patient_a.ctx(at(services, DAY)),
+        world.record_a.id,
+        view.items[0].id,
+        day=DAY,
+        completed=True,
+        pain_during=2,
+        pain_after=2,
+        submission_key="w",
+    )
+    after, changes = programmes.morning_check(
+        world.patient_a.ctx(at(services, DAY + timedelta(days=1))),
+        world.record_a.id,
+        day=DAY + timedelta(days=1),
+        pain=2,
+        stiffness=None,
+        warning_sign=True,
+    )
+    assert after.status == "paused" and changes[0].decision == "stop_and_escalate"
+
+
+def test_bad_pain_values_are_refused_and_double_logs_saved_once(services):
+    world = make_world(services)
+    finished_checkin(services, world.record_a.id, EXAMPLE)
+    view = programmes.create_from_checkin(world.patient_a.ctx(services), world.record_a.id)
+    ctx = world.patient_a.ctx(at(services, DAY))
+    with pytest.raises(InvalidInput) as error:
+        programmes.log_exercise(
+            ctx,
+            world.record_a.id,
+            view.items[0].id,
+            day=DAY,
+            completed=True,
+            pain_during=11,
+            pain_after=-1,
+            submission_key="bad",
+        )
+    assert set(error.value.errors) == {"pain_during", "pain_after"}
+    for _ in range(2):
+        programmes.log_exercise(
+            ctx,
+            world.record_a.id,
+            view.items[0].id,
+            day=DAY,
+            completed=True,
+            pain_during=3,
+            pain_after=2,
+            submission_key="same",
+        )
+    with services.db() as session:
+        assert session.scalar(select(func.count()).select_from(ExerciseLog)) == 1
