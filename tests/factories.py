@@ -89,3 +89,32 @@ def make_world(services: Services) -> World:
     link_account(services, record_a, patient_a)
     link_account(services, record_b, patient_b)
     return World(clinician_a, other, admin, patient_a, patient_b, record_a, record_b)
+
+
+def finished_checkin(services: Services, patient_id: int, answers: dict, day=None) -> None:
+    """A check-in already finished (its stored result), as the web flow would leave it."""
+    from datetime import UTC, date, datetime
+
+    from painpath.catalog import get_catalog
+    from painpath.core.accounts import Role
+    from painpath.services.checkins import evaluate
+    from painpath.store.models import Assessment
+
+    day = day or date(2026, 11, 20)
+    result = evaluate(get_catalog(), answers, {}, day)
+    now = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
+    with services.db.begin() as session:
+        session.add(
+            Assessment(
+                patient_id=patient_id,
+                status="stopped" if result.screening.stop else "complete",
+                answers=answers,
+                result=result.model_dump(mode="json"),
+                content_version=result.content_version,
+                revision=10,
+                entered_as=Role.patient,
+                created_at=now,
+                updated_at=now,
+                completed_at=now,
+            )
+        )

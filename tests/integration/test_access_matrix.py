@@ -8,16 +8,21 @@ policy let the actor through (a 422 for a deliberately incomplete form counts as
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from painpath.services import accounts, checkins
+from painpath.services import accounts, checkins, programmes
 from painpath.web.app import create_app, route_table
-from tests.factories import Person, invite, make_patient, make_world
+from tests.factories import Person, finished_checkin, invite, make_patient, make_world
 from tests.web_helpers import page_csrf, sign_in
 
+EXAMPLE_ANSWERS = json.loads(
+    (Path(__file__).parents[2] / "docs" / "examples" / "checkin-answers.json").read_text()
+)
 ACTORS = ["anonymous", "patient_a", "patient_b", "clinician_a", "other_clinician", "admin"]
 EVERYONE = set(ACTORS)
 SIGNED_IN = EVERYONE - {"anonymous"}
@@ -87,6 +92,13 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/audit-events"): Case(ADMIN),
     ("POST", "/me/checkin"): Case(PATIENTS, {}),
     ("GET", "/exercises"): Case(EVERYONE),
+    ("GET", "/patients/{patient_id}/programme"): Case(RECORD_A),
+    ("POST", "/patients/{patient_id}/programme"): Case(CHECKIN_A, {}),
+    ("GET", "/patients/{patient_id}/programme/play/{item_id}"): Case(RECORD_A),
+    ("POST", "/patients/{patient_id}/programme/items/{item_id}/log"): Case(
+        CHECKIN_A, {"outcome": "done", "pain_during": "2", "pain_after": "2"}
+    ),
+    ("POST", "/patients/{patient_id}/programme/morning"): Case(CHECKIN_A, {"pain": "2"}),
     ("GET", "/exercises/contact-sheet"): Case(EVERYONE),
     ("GET", "/exercises/{exercise_id}"): Case(EVERYONE),
     ("POST", "/api/v1/assess"): Case(SIGNED_IN, {"answers": {"region": "back"}}),
@@ -143,6 +155,8 @@ def test_access(services, route):
     token_of_a, _ = accounts.create_api_token(
         world.patient_a.ctx(services), {"name": "a's", "scopes": ["read"]}
     )
+    finished_checkin(services, world.record_a.id, EXAMPLE_ANSWERS)
+    programme = programmes.create_from_checkin(world.clinician_a.ctx(services), world.record_a.id)
     checkin = checkins.start_checkin(world.clinician_a.ctx(services), world.record_a.id)
     params = {
         "{patient_id}": str(unlinked.id if path.endswith("/invites") else world.record_a.id),
@@ -150,6 +164,7 @@ def test_access(services, route):
         "{step_id}": "start",
         "{instrument_id}": "sbst",
         "{exercise_id}": "glute_bridge",
+        "{item_id}": str(programme.items[0].id),
         "{token_id}": str(token_of_a.id),
         "{user_id}": str(world.patient_b.id),
         "{path}": "css/painpath.css",

@@ -9,37 +9,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from painpath.catalog import get_catalog
-from painpath.core.accounts import Role
 from painpath.services import programmes
-from painpath.services.checkins import evaluate
 from painpath.services.context import Services
 from painpath.services.errors import InvalidInput, NotFound
-from painpath.store.models import Assessment, ExerciseLog, ProgrammeChange
-from tests.factories import make_world
+from painpath.store.models import ExerciseLog, ProgrammeChange
+from tests.factories import finished_checkin, make_world
 
 EXAMPLE = json.loads((Path(__file__).parents[2] / "docs/examples/checkin-answers.json").read_text())
 DAY = date(2026, 11, 20)
-
-
-def finished_checkin(services: Services, patient_id: int, answers: dict) -> None:
-    result = evaluate(get_catalog(), answers, {}, DAY)
-    now = datetime(2026, 11, 20, 9, tzinfo=UTC)
-    with services.db.begin() as session:
-        session.add(
-            Assessment(
-                patient_id=patient_id,
-                status="stopped" if result.screening.stop else "complete",
-                answers=answers,
-                result=result.model_dump(mode="json"),
-                content_version=result.content_version,
-                revision=10,
-                entered_as=Role.patient,
-                created_at=now,
-                updated_at=now,
-                completed_at=now,
-            )
-        )
 
 
 def at(services: Services, day: date) -> Services:

@@ -267,9 +267,9 @@ def log_exercise(
         errors["day"] = "cannot be in the future"
     if not submission_key or len(submission_key) > 64:
         errors["submission_key"] = "is required"
-    if errors:
-        raise InvalidInput(errors)
     with patient_transaction(ctx, patient_id, PatientAction.checkin) as (session, _patient):
+        if errors:  # checked after access, so a refusal never depends on the input
+            raise InvalidInput(errors)
         programme = _active(session, patient_id)
         item = session.get(ProgrammeItem, item_id)
         if programme is None or item is None or item.programme_id != programme.id:
@@ -301,19 +301,21 @@ def morning_check(
     patient_id: int,
     *,
     day: date,
-    pain: int,
+    pain: int | None,
     stiffness: int | None,
     warning_sign: bool,
 ) -> tuple[ProgrammeView, list[ChangeView]]:
     """Record the next-morning check and adapt each exercise (pain-monitoring model)."""
     errors = {}
-    if not 0 <= pain <= 10:
+    if pain is None:
+        errors["pain"] = "Say how much it hurts this morning (0–10)."
+    elif not 0 <= pain <= 10:
         errors["pain"] = f"{pain} is out of range 0–10"
     if stiffness is not None and not 0 <= stiffness <= 10:
         errors["stiffness"] = f"{stiffness} is out of range 0–10"
-    if errors:
-        raise InvalidInput(errors)
     with patient_transaction(ctx, patient_id, PatientAction.checkin) as (session, _patient):
+        if errors:
+            raise InvalidInput(errors)
         programme = _active(session, patient_id)
         if programme is None:
             raise NotFound("programme")
@@ -368,6 +370,7 @@ def _adapt(session: Session, ctx: Context, programme: Programme, today: date) ->
             .where(ExerciseLog.item_id == item.id, ExerciseLog.exercise_id == item.exercise_id)
             .order_by(ExerciseLog.day, ExerciseLog.id)
         ).all()
+        rows = [r for r in rows if r.day < today]  # today's session waits for tomorrow
         if not rows or rows[-1].day != today - timedelta(days=1):
             continue  # only the exercises done yesterday are judged this morning
         logs = []
