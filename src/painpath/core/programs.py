@@ -226,10 +226,11 @@ def build_programme(
         else:
             missing = {e.value for e in ex.equipment} - EVERYWHERE - set(inputs.equipment)
             if missing:
+                needed = ", ".join(sorted(m.replace("_", " ") for m in missing))
                 excluded[ex.id] = LeaveOut(
                     id="equipment",
                     when={"item": "region", "answered": True},
-                    reason=f"It needs {', '.join(sorted(missing))}, which you do not have at hand.",
+                    reason=f"It needs {needed}, which you do not have at hand.",
                     sources=("nice_ng59",),
                 )
     favoured: dict[str, list[Favour]] = {}

@@ -13,6 +13,7 @@
   var speakBox = root.querySelector("[data-speak]");
   var sets = +root.dataset.sets || 1, sides = +root.dataset.sides || 1;
   var reps = +root.dataset.reps || 0, hold = +root.dataset.hold || 0, rest = +root.dataset.rest || 0;
+  var minutes = +root.dataset.minutes || 0;
   var set = 1, side = 1, count = 0, timer = null, remaining = 0, paused = false;
   if (!("speechSynthesis" in window)) { speakBox.parentElement.hidden = true; }
 
@@ -61,6 +62,13 @@
       say(where() + ". " + reps + " repetitions.");
       repButton.hidden = false;
       repButton.focus();
+    } else if (minutes) {
+      say("Off you go. " + minutes + " minutes.");
+      countdown(minutes * 60, "Time left", function () {
+        say("Time is up. Well done. Now tell us how it felt.");
+        var done = document.querySelector(".big-done");
+        if (done) done.focus();
+      });
     } else {
       say("Off you go. Press Done when you have finished.");
     }
