@@ -22,6 +22,7 @@ app.add_typer(cli_clinical.instruments_app, name="instruments")
 app.command("check")(cli_clinical.check)
 app.command("score")(cli_clinical.score)
 app.command("plan")(cli_clinical.plan)
+app.command("handout")(cli_clinical.handout)
 
 
 def _version(value: bool) -> None:

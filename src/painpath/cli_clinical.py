@@ -542,3 +542,68 @@ def plan(
             console.print(f"   [dim]because: {reason}[/dim]")
     for out in programme.left_out:
         console.print(f"[yellow]Left out[/yellow] {out.name}: {out.reason}")
+
+
+def handout(
+    patient: int | None = typer.Option(
+        None, "--patient", help="Patient id: their current programme."
+    ),
+    answers: Path | None = typer.Option(
+        None, "--answers", exists=True, dir_okay=False, help="Or: a check-in answers file."
+    ),
+    out: Path = typer.Option(Path("handout.pdf"), "--out", help="Where to write the PDF."),
+    name: str | None = typer.Option(None, "--name", help="Name printed on an answers handout."),
+) -> None:
+    """Write a printable PDF of a programme: a patient's current one, or the one a
+    check-in answers file leads to."""
+    if (patient is None) == (answers is None):
+        _fail("give exactly one of --patient ID or --answers FILE")
+    if answers is not None:
+        from datetime import date as date_cls
+
+        from painpath.core.programs import build_programme
+        from painpath.core.questionnaire import validate_answers
+        from painpath.reports.handout import HandoutItem, handout_html, handout_pdf
+        from painpath.services.checkins import evaluate
+        from painpath.settings import get_settings
+
+        catalog = _catalog()
+        try:
+            raw = json.loads(answers.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            _fail(f"{answers} is not valid JSON: {exc}")
+        clean, problems = validate_answers(catalog.checkin, raw, complete=True, clinician=True)
+        if problems:
+            _fail("; ".join(f"{p.item}: {p.message}" for p in problems))
+        result = evaluate(catalog, clean, {}, date_cls.today())
+        if result.programme_inputs is None or catalog.programme_rules is None:
+            typer.secho(
+                "A warning sign was found: no programme until a clinician has seen the person.",
+                fg="red",
+                err=True,
+            )
+            raise typer.Exit(code=3)
+        built = build_programme(
+            result.programme_inputs, catalog.exercises, catalog.programme_rules, catalog.version
+        )
+        html = handout_html(
+            [HandoutItem(catalog.exercises[c.exercise], c.dosage, c.reasons) for c in built.items],
+            clinic_name=get_settings().clinic_name,
+            person=name,
+            start=date_cls.today(),
+            left_out=[x.model_dump() for x in built.left_out],
+        )
+        pdf = handout_pdf(html)
+    else:
+        from painpath.services import programmes
+        from painpath.services.errors import ServiceError
+        from painpath.services.runtime import open_services, system_context
+
+        try:
+            _, pdf = programmes.handout(system_context(open_services()), patient)
+        except ServiceError as error:
+            _fail(error.describe())
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_bytes(pdf)
+    tmp.replace(out)
+    typer.echo(f"Wrote {out} ({len(pdf) // 1024} KiB).")

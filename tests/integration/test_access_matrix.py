@@ -99,6 +99,7 @@ EXPECTED: dict[tuple[str, str], Case] = {
         CHECKIN_A, {"outcome": "done", "pain_during": "2", "pain_after": "2"}
     ),
     ("POST", "/patients/{patient_id}/programme/morning"): Case(CHECKIN_A, {"pain": "2"}),
+    ("GET", "/patients/{patient_id}/programme/handout.pdf"): Case(RECORD_A),
     ("GET", "/exercises/contact-sheet"): Case(EVERYONE),
     ("GET", "/exercises/{exercise_id}"): Case(EVERYONE),
     ("POST", "/api/v1/assess"): Case(SIGNED_IN, {"answers": {"region": "back"}}),

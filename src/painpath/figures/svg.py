@@ -7,6 +7,7 @@ pale, props in muted tones."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
@@ -332,7 +333,7 @@ TRACKED = (
 )
 
 
-def _arrow(spec: FigureSpec, c: Canvas, before: Placed, after: Placed) -> str:
+def _arrow(spec: FigureSpec, c: Canvas, before: Placed, after: Placed, marker: str) -> str:
     """A curved arrow along the path of whatever moved most."""
     b, a = before.skeleton.points(), after.skeleton.points()
     name = max(TRACKED, key=lambda n: (a[n][0] - b[n][0]) ** 2 + (a[n][1] - b[n][1]) ** 2)
@@ -349,15 +350,21 @@ def _arrow(spec: FigureSpec, c: Canvas, before: Placed, after: Placed) -> str:
     qx, qy = mx + nx / length * 14 * c.scale, my + ny / length * 14 * c.scale
     return (
         f'<path d="M{_f(x0)},{_f(y0)} Q{_f(qx)},{_f(qy)} {_f(x1)},{_f(y1)}" fill="none" '
-        f'stroke="{ARROW}" stroke-width="3" stroke-linecap="round" marker-end="url(#arrowhead)"/>'
+        f'stroke="{ARROW}" stroke-width="3" stroke-linecap="round" marker-end="url(#{marker})"/>'
     )
 
 
-ARROW_DEF = (
-    '<defs><marker id="arrowhead" viewBox="0 0 10 10" refX="7" refY="5" markerWidth="5" '
-    f'markerHeight="5" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{ARROW}"/>'
-    "</marker></defs>"
-)
+_ids = itertools.count(1)
+
+
+def _arrow_def(marker: str) -> str:
+    # Each SVG gets its own marker id: a page (or PDF) holds many figures, and ids in one
+    # HTML document must be unique.
+    return (
+        f'<defs><marker id="{marker}" viewBox="0 0 10 10" refX="7" refY="5" markerWidth="5" '
+        f'markerHeight="5" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{ARROW}"/>'
+        "</marker></defs>"
+    )
 
 
 def still_frames(spec: FigureSpec, title: str, scale: float = 1.0) -> list[str]:
@@ -368,12 +375,13 @@ def still_frames(spec: FigureSpec, title: str, scale: float = 1.0) -> list[str]:
     c = Canvas(_bounds(everything, spec), scale)
     out = []
     for i, (key, p) in enumerate(zip(spec.keyframes, placed, strict=True)):
-        parts = [ARROW_DEF, *_props_back(spec, c, placed[0])]
+        marker = f"pp-arrow-{next(_ids)}"
+        parts = [_arrow_def(marker), *_props_back(spec, c, placed[0])]
         if i > 0:
             parts.extend(_body(spec, c, placed[i - 1], GHOST))
         parts.extend(_body(spec, c, p))
         if i > 0:
-            parts.append(_arrow(spec, c, placed[i - 1], p))
+            parts.append(_arrow(spec, c, placed[i - 1], p, marker))
         label = f"{title}: step {i + 1} of {len(placed)}, {key.name}"
         out.append(_svg(c, parts, label))
     return out

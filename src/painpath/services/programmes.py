@@ -435,3 +435,26 @@ def _move(item: ProgrammeItem, exercise: Exercise, library: dict, decision: str)
     elif exercise.tracking == Tracking.minutes and dose.get("minutes"):
         dose["minutes"] = max(5, min(60, dose["minutes"] + 5 * step))
     item.dosage = dose
+
+
+def handout(ctx: Context, patient_id: int) -> tuple[str, bytes]:
+    """The patient's current programme as a printable PDF: (file name, bytes)."""
+    from painpath.reports.handout import HandoutItem, handout_html, handout_pdf
+
+    with patient_transaction(ctx, patient_id, PatientAction.read) as (session, patient):
+        programme = _active(session, patient_id)
+        if programme is None:
+            raise NotFound("programme")
+        view = _view(session, ctx, programme, ctx.now().date())
+        audit.record(
+            session, ctx, "programme.handout", subject_type="programme", subject_id=programme.id
+        )
+        name = patient.display_name
+    html = handout_html(
+        [HandoutItem(i.exercise, i.dosage, i.reasons) for i in view.items],
+        clinic_name=ctx.settings.clinic_name,
+        person=name,
+        start=ctx.now().date(),
+        left_out=view.left_out,
+    )
+    return f"programme-{patient_id}.pdf", handout_pdf(html)

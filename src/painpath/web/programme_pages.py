@@ -9,6 +9,7 @@ import secrets
 from datetime import date
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
 
 from painpath.figures.svg import animation, still_frames
 from painpath.services import patients, programmes
@@ -180,3 +181,13 @@ def morning(request: Request, patient_id: RecordId, form: FormFields = Depends(c
             today=date.today().isoformat(),
         )
     return redirect(f"{_url(patient_id)}?changed={len(changes)}#changes")
+
+
+@router.get("/patients/{patient_id}/programme/handout.pdf")
+def handout(request: Request, patient_id: RecordId):
+    name, pdf = programmes.handout(request_context(request), patient_id)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
+    )
