@@ -62,3 +62,24 @@ def test_cli_handout_needs_exactly_one_source(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["handout"])
     get_settings.cache_clear()
     assert result.exit_code == 1 and "exactly one" in result.output
+
+
+def test_missing_pango_gives_a_clear_message_not_a_crash(sqlite_services, monkeypatch):
+    import builtins
+
+    world = make_world(sqlite_services)
+    finished_checkin(sqlite_services, world.record_a.id, json.loads(EXAMPLE.read_text()))
+    programmes.create_from_checkin(world.patient_a.ctx(sqlite_services), world.record_a.id)
+    real_import = builtins.__import__
+
+    def no_pango(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    client = client_for(sqlite_services)
+    sign_in(client, world.patient_a.email, world.patient_a.password)
+    response = client.get(f"/patients/{world.record_a.id}/programme/handout.pdf")
+    assert response.status_code == 503
+    assert "libpango" in response.text

@@ -78,8 +78,20 @@ def handout_html(
     )
 
 
+PANGO_MISSING = (
+    "Printing handouts needs the Pango text library, which this machine does not have. "
+    "On Debian or Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+)
+
+
 def handout_pdf(html: str) -> bytes:
-    # Imported here: WeasyPrint needs Pango, and only handouts need WeasyPrint.
-    from weasyprint import HTML
+    # Imported here: WeasyPrint needs Pango, and only handouts need WeasyPrint, so the
+    # rest of painpath runs on a machine without it.
+    try:
+        from weasyprint import HTML
+    except OSError as error:
+        from painpath.services.errors import Unavailable
+
+        raise Unavailable(PANGO_MISSING) from error
 
     return HTML(string=html, base_url=str(Path(__file__).parent)).write_pdf()

@@ -60,3 +60,7 @@ class InviteUnusable(ServiceError):
     def __init__(self, reason: str) -> None:
         super().__init__(self.MESSAGES[reason])
         self.reason = reason
+
+
+class Unavailable(ServiceError):
+    """A part of painpath that needs something this machine does not have."""

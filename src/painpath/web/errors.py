@@ -22,6 +22,7 @@ from painpath.services.errors import (
     NotSignedIn,
     ServiceError,
     Throttled,
+    Unavailable,
 )
 from painpath.web.auth import BadApiToken, CsrfFailed
 from painpath.web.middleware import security_headers
@@ -39,6 +40,7 @@ STATUS = {
     InviteUnusable: 410,
     InvalidInput: 422,
     Throttled: 429,
+    Unavailable: 503,
 }
 
 
