@@ -1,7 +1,8 @@
-"""Scoring and screening speed: the core of every check-in and of research exports.
+"""Scoring, screening and programme speed: the core of every check-in and export.
 
-Targets (issue 3): CSV -> CSV batch scoring of STarT Back and ODI at >= 100,000 rows/s
-on a 2-core machine, and screen + assess at <= 1 ms per assessment (median).
+Targets: CSV -> CSV batch scoring of STarT Back and ODI at >= 100,000 rows/s on a
+2-core machine; screen + assess <= 1 ms per assessment (median); build_programme
+<= 5 ms (median); a 6-exercise handout PDF <= 1.5 s.
 
     .venv/bin/python benchmarks/scoring.py [--rows 200000] [--repeat 5]
 
@@ -98,6 +99,33 @@ def assessment_times(repeat: int) -> list[float]:
     return times
 
 
+def programme_times(repeat: int) -> tuple[list[float], list[float]]:
+    import json
+
+    from painpath.core.programs import build_programme
+    from painpath.reports.handout import HandoutItem, handout_html, handout_pdf
+    from painpath.services.checkins import evaluate
+
+    catalog = get_catalog()
+    answers = json.loads(EXAMPLE.read_text())
+    inputs = evaluate(catalog, answers, {}, date(2026, 11, 26)).programme_inputs
+    assert inputs is not None and catalog.programme_rules is not None
+    build = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        built = build_programme(
+            inputs, catalog.exercises, catalog.programme_rules, catalog.version, max_exercises=6
+        )
+        build.append((time.perf_counter() - start) * 1000)
+    items = [HandoutItem(catalog.exercises[c.exercise], c.dosage) for c in built.items]
+    pdf = []
+    for _ in range(5):
+        start = time.perf_counter()
+        handout_pdf(handout_html(items, clinic_name="Bench", person="A", start=date(2026, 11, 26)))
+        pdf.append(time.perf_counter() - start)
+    return build, pdf
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=200_000)
@@ -130,6 +158,15 @@ def main() -> None:
     print(
         f"| screen + assess, one check-in ({args.assessments:,} runs) | "
         f"{statistics.median(times):.3f} ms | {min(times):.3f} | {max(times):.3f} | ≤ 1 ms |"
+    )
+    build, pdf = programme_times(2000)
+    print(
+        f"| build_programme, 6 exercises (2,000 runs) | {statistics.median(build):.3f} ms | "
+        f"{min(build):.3f} | {max(build):.3f} | ≤ 5 ms |"
+    )
+    print(
+        f"| handout PDF, 6 exercises (5 runs, first includes WeasyPrint start-up) | "
+        f"{statistics.median(pdf):.2f} s | {min(pdf):.2f} | {max(pdf):.2f} | ≤ 1.5 s |"
     )
 
 
