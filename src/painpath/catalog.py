@@ -25,7 +25,7 @@ from painpath.core.conditions import Comparison, FlagFired, comparisons, walk
 from painpath.core.exercises import Exercise
 from painpath.core.instruments import Instrument, InstrumentMeta, build_instruments
 from painpath.core.pathway import DERIVED_FACTS, Guidance
-from painpath.core.programs import FACT_NAMES, ProgrammeRules
+from painpath.core.programs import FACT_NAMES, ProgrammeRules, Protocol
 from painpath.core.questionnaire import (
     Item,
     Questionnaire,
@@ -85,6 +85,7 @@ class Catalog:
     files: tuple[str, ...]
     exercises: dict[str, Exercise] = field(default_factory=dict)
     programme_rules: ProgrammeRules | None = None
+    protocols: dict[str, Protocol] = field(default_factory=dict)
 
 
 def _files(content_dir: Path, overrides: Path | None) -> dict[str, Path]:
@@ -167,6 +168,14 @@ def load_catalog(content_dir: Path = CONTENT_DIR, overrides: Path | None = None)
                 if Path(rel).stem != exercise.id:
                     problems.append(f"{rel}: id {exercise.id!r} must match the file name")
                 exercises[exercise.id] = exercise
+    protocols: dict[str, Protocol] = {}
+    for rel in files:
+        if rel.startswith("protocols/"):
+            protocol = _validate(Protocol, raw[rel], rel, problems)
+            if protocol is not None:
+                if Path(rel).stem != protocol.id:
+                    problems.append(f"{rel}: id {protocol.id!r} must match the file name")
+                protocols[protocol.id] = protocol
     programme_rules = None
     if "programmes.yaml" in raw:
         programme_rules = _validate(
@@ -190,6 +199,7 @@ def load_catalog(content_dir: Path = CONTENT_DIR, overrides: Path | None = None)
         files=tuple(sorted(files)),
         exercises=exercises,
         programme_rules=programme_rules,
+        protocols=protocols,
     )
     problems.extend(cross_check(catalog, raw))
     if problems:
@@ -303,6 +313,10 @@ def _check_programme_rules(catalog: Catalog) -> list[str]:
         for leaf in comparisons(condition):
             if leaf.item not in FACT_NAMES:
                 problems.append(f"programmes.yaml: {where}: unknown programme fact {leaf.item!r}")
+    for protocol in catalog.protocols.values():
+        for item in protocol.items:
+            if item.exercise not in catalog.exercises:
+                problems.append(f"protocols/{protocol.id}.yaml: unknown exercise {item.exercise!r}")
     for rule in rules.favour:
         for ex_id in rule.ids:
             if ex_id not in catalog.exercises:

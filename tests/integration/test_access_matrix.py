@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from painpath.services import accounts, checkins, programmes
+from painpath.store.models import ProgrammeChange
 from painpath.web.app import create_app, route_table
 from tests.factories import Person, finished_checkin, invite, make_patient, make_world
 from tests.web_helpers import page_csrf, sign_in
@@ -100,6 +102,24 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ),
     ("POST", "/patients/{patient_id}/programme/morning"): Case(CHECKIN_A, {"pain": "2"}),
     ("GET", "/patients/{patient_id}/programme/handout.pdf"): Case(RECORD_A),
+    ("POST", "/patients/{patient_id}/programme/protocol"): Case(
+        CARE_TEAM_A, {"protocol": "desk_workers_hips"}
+    ),
+    ("POST", "/patients/{patient_id}/programme/items"): Case(CARE_TEAM_A, {"exercise": "bird_dog"}),
+    ("POST", "/patients/{patient_id}/programme/items/{item_id}/remove"): Case(CARE_TEAM_A, {}),
+    ("POST", "/patients/{patient_id}/programme/items/{item_id}/move"): Case(
+        CARE_TEAM_A, {"direction": "down"}
+    ),
+    ("POST", "/patients/{patient_id}/programme/items/{item_id}/dose"): Case(
+        CARE_TEAM_A, {"sets": "3"}
+    ),
+    ("POST", "/patients/{patient_id}/programme/changes/{change_id}/override"): Case(
+        CARE_TEAM_A, {}
+    ),
+    ("POST", "/patients/{patient_id}/programme/template"): Case(CARE_TEAM_A, {"name": "Mine"}),
+    ("POST", "/patients/{patient_id}/programme/from-template"): Case(
+        CARE_TEAM_A, {"template": "{template_id}"}
+    ),
     ("GET", "/exercises/contact-sheet"): Case(EVERYONE),
     ("GET", "/exercises/{exercise_id}"): Case(EVERYONE),
     ("POST", "/api/v1/assess"): Case(SIGNED_IN, {"answers": {"region": "back"}}),
@@ -158,6 +178,10 @@ def test_access(services, route):
     )
     finished_checkin(services, world.record_a.id, EXAMPLE_ANSWERS)
     programme = programmes.create_from_checkin(world.clinician_a.ctx(services), world.record_a.id)
+    programmes.add_item(world.clinician_a.ctx(services), world.record_a.id, "bird_dog")
+    template_id = programmes.save_template(world.clinician_a.ctx(services), world.record_a.id, "T")
+    with services.db() as session:
+        change_id = session.scalar(select(func.max(ProgrammeChange.id)))
     checkin = checkins.start_checkin(world.clinician_a.ctx(services), world.record_a.id)
     params = {
         "{patient_id}": str(unlinked.id if path.endswith("/invites") else world.record_a.id),
@@ -166,6 +190,7 @@ def test_access(services, route):
         "{instrument_id}": "sbst",
         "{exercise_id}": "glute_bridge",
         "{item_id}": str(programme.items[0].id),
+        "{change_id}": str(change_id),
         "{token_id}": str(token_of_a.id),
         "{user_id}": str(world.patient_b.id),
         "{path}": "css/painpath.css",
@@ -183,7 +208,9 @@ def test_access(services, route):
         if case.body is not None:
             body = {
                 k: v.format(
-                    patient_a_email=world.patient_a.email, password=world.patient_a.password
+                    patient_a_email=world.patient_a.email,
+                    password=world.patient_a.password,
+                    template_id=template_id,
                 )
                 if isinstance(v, str)
                 else v

@@ -9,7 +9,7 @@ empty when the check-in stopped."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -335,3 +335,23 @@ def _slot_reason(slot: str, ex: Exercise, max_level: int) -> str:
         f"{ex.name} is in your plan {words}, starting at a level that suits you now "
         f"(level {ex.level} of 4)."
     )
+
+
+class ProtocolItem(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    exercise: str
+    reason: str
+
+
+class Protocol(BaseModel):
+    """A ready-made programme a clinician can assign in one step."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    summary: str
+    region: Literal["back", "hip", "both"]
+    items: tuple[ProtocolItem, ...] = Field(min_length=2, max_length=6)
+    sources: tuple[str, ...] = Field(min_length=1)
+    implementation_choice: str | None = None
+    unverified: str | None = None

@@ -13,14 +13,15 @@ from sqlalchemy.orm import Session
 from painpath.core.access import PatientAction
 from painpath.core.exercises import Dosage, Exercise, Tracking
 from painpath.core.pathway import AssessmentResult
+from painpath.core.programs import Choice, build_programme
 from painpath.core.programs import Programme as BuiltProgramme
-from painpath.core.programs import build_programme
 from painpath.core.progression import SessionLog, Thresholds, next_step
 from painpath.services import audit
 from painpath.services.checkins import catalog_for
 from painpath.services.context import Context
 from painpath.services.errors import InvalidInput, NotFound
 from painpath.services.patients import patient_transaction
+from painpath.store.db import transaction
 from painpath.store.models import (
     Assessment,
     ExerciseLog,
@@ -28,6 +29,7 @@ from painpath.store.models import (
     Programme,
     ProgrammeChange,
     ProgrammeItem,
+    ProgrammeTemplate,
 )
 
 # Baseline for "settled by the next morning": the average pain reported at check-in
@@ -49,6 +51,7 @@ class ItemView:
 
 @dataclass(frozen=True)
 class ChangeView:
+    id: int | None
     at: Any
     decision: str
     from_exercise: str | None
@@ -136,7 +139,8 @@ def _view(session: Session, ctx: Context, programme: Programme, today: date) -> 
         morning_check_due=any(log.day == yesterday for log in logs) and today not in checked,
         morning_checked_today=today in checked,
         changes=[
-            ChangeView(c.at, c.decision, c.from_exercise, c.to_exercise, c.reason) for c in changes
+            ChangeView(c.id, c.at, c.decision, c.from_exercise, c.to_exercise, c.reason)
+            for c in changes
         ],
         days_logged=sorted({log.day for log in logs if log.completed}),
     )
@@ -408,7 +412,7 @@ def _adapt(session: Session, ctx: Context, programme: Programme, today: date) ->
         )
         session.add(change)
         changes.append(
-            ChangeView(change.at, change.decision, before, item.exercise_id, step.reason)
+            ChangeView(None, change.at, change.decision, before, item.exercise_id, step.reason)
         )
         if programme.status == "paused":
             break
@@ -458,3 +462,303 @@ def handout(ctx: Context, patient_id: int) -> tuple[str, bytes]:
         left_out=view.left_out,
     )
     return f"programme-{patient_id}.pdf", handout_pdf(html)
+
+
+# --- the clinician's builder ----------------------------------------------------------------
+
+
+def _clinician_programme(session: Session, ctx: Context, patient_id: int) -> Programme:
+    """The patient's active programme, or a new empty one for the clinician to fill."""
+    programme = _active(session, patient_id)
+    if programme is not None:
+        return programme
+    now = ctx.now()
+    programme = Programme(
+        patient_id=patient_id,
+        status="active",
+        title="Home programme",
+        source="clinician",
+        assessment_id=None,
+        rationale={"left_out": []},
+        thresholds=Thresholds().model_dump(),
+        baseline_morning_pain=DEFAULT_BASELINE,
+        sessions_per_week=3,
+        weeks=6,
+        content_version=catalog_for(ctx).version,
+        created_by_id=ctx.actor.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(programme)
+    session.flush()
+    return programme
+
+
+def _items(session: Session, programme: Programme) -> list[ProgrammeItem]:
+    return list(
+        session.scalars(
+            select(ProgrammeItem)
+            .where(ProgrammeItem.programme_id == programme.id, ProgrammeItem.active.is_(True))
+            .order_by(ProgrammeItem.position, ProgrammeItem.id)
+        ).all()
+    )
+
+
+def _edit(
+    session: Session,
+    ctx: Context,
+    programme: Programme,
+    item: ProgrammeItem | None,
+    decision: str,
+    reason: str,
+    before: str | None = None,
+) -> None:
+    session.add(
+        ProgrammeChange(
+            programme_id=programme.id,
+            item_id=item.id if item else None,
+            at=ctx.now(),
+            decision=decision,
+            from_exercise=before,
+            to_exercise=item.exercise_id if item else None,
+            reason=reason,
+            by_id=ctx.actor.user_id,
+        )
+    )
+    programme.updated_at = ctx.now()
+    audit.record(
+        session, ctx, f"programme.{decision}", subject_type="programme", subject_id=programme.id
+    )
+
+
+def assign_protocol(ctx: Context, patient_id: int, protocol_id: str) -> ProgrammeView:
+    catalog = catalog_for(ctx)
+    protocol = catalog.protocols.get(protocol_id)
+    if protocol is None:
+        raise InvalidInput({"protocol": "Choose one of the ready-made programmes."})
+    with patient_transaction(ctx, patient_id, PatientAction.change) as (session, _patient):
+        built = BuiltProgramme(
+            items=tuple(
+                Choice(
+                    exercise=i.exercise,
+                    name=catalog.exercises[i.exercise].name,
+                    slot="protocol",
+                    dosage=catalog.exercises[i.exercise].dosage,
+                    reasons=(i.reason,),
+                    sources=tuple(
+                        dict.fromkeys((*protocol.sources, *catalog.exercises[i.exercise].sources))
+                    ),
+                )
+                for i in protocol.items
+            ),
+            left_out=(),
+            sessions_per_week=3,
+            weeks=6,
+            stage_weeks=2,
+            max_level=4,
+            facts={"protocol": protocol.id},
+            content_version=catalog.version,
+        )
+        programme = _store(
+            session, ctx, patient_id, built, DEFAULT_BASELINE, "protocol", None, protocol.name
+        )
+        _edit(session, ctx, programme, None, "assigned", f"Ready-made programme: {protocol.name}.")
+        return _view(session, ctx, programme, ctx.now().date())
+
+
+def add_item(ctx: Context, patient_id: int, exercise_id: str) -> ProgrammeView:
+    library = catalog_for(ctx).exercises
+    exercise = library.get(exercise_id)
+    if exercise is None:
+        raise InvalidInput({"exercise": "Choose an exercise from the library."})
+    with patient_transaction(ctx, patient_id, PatientAction.change) as (session, _patient):
+        programme = _clinician_programme(session, ctx, patient_id)
+        items = _items(session, programme)
+        if any(i.exercise_id == exercise_id for i in items):
+            raise InvalidInput({"exercise": f"{exercise.name} is already in the programme."})
+        if len(items) >= 8:
+            raise InvalidInput({"exercise": "Keep it short: at most 8 exercises."})
+        item = ProgrammeItem(
+            programme_id=programme.id,
+            position=len(items) + 1,
+            exercise_id=exercise_id,
+            dosage=exercise.dosage.model_dump(mode="json"),
+            reasons=["Chosen by your clinician."],
+            sources=list(exercise.sources),
+            active=True,
+        )
+        session.add(item)
+        session.flush()
+        _edit(session, ctx, programme, item, "edited", f"Added {exercise.name}.")
+        return _view(session, ctx, programme, ctx.now().date())
+
+
+def _owned_item(session: Session, patient_id: int, item_id: int) -> tuple[Programme, ProgrammeItem]:
+    programme = _active(session, patient_id)
+    item = session.get(ProgrammeItem, item_id)
+    if programme is None or item is None or item.programme_id != programme.id or not item.active:
+        raise NotFound("programme exercise")
+    return programme, item
+
+
+def remove_item(ctx: Context, patient_id: int, item_id: int) -> ProgrammeView:
+    with patient_transaction(ctx, patient_id, PatientAction.change) as (session, _patient):
+        programme, item = _owned_item(session, patient_id, item_id)
+        item.active = False
+        for n, other in enumerate(_items(session, programme), start=1):
+            other.position = n
+        _edit(
+            session,
+            ctx,
+            programme,
+            item,
+            "edited",
+            f"Removed {item.exercise_id.replace('_', ' ')}.",
+        )
+        return _view(session, ctx, programme, ctx.now().date())
+
+
+def move_item(ctx: Context, patient_id: int, item_id: int, direction: str) -> ProgrammeView:
+    if direction not in ("up", "down"):
+        raise InvalidInput({"direction": "must be up or down"})
+    with patient_transaction(ctx, patient_id, PatientAction.change) as (session, _patient):
+        programme, item = _owned_item(session, patient_id, item_id)
+        items = _items(session, programme)
+        index = items.index(item)
+        other = index - 1 if direction == "up" else index + 1
+        if 0 <= other < len(items):
+            items[index], items[other] = items[other], items[index]
+            for n, row in enumerate(items, start=1):
+                row.position = n
+            programme.updated_at = ctx.now()
+            audit.record(
+                session, ctx, "programme.reorder", subject_type="programme", subject_id=programme.id
+            )
+        return _view(session, ctx, programme, ctx.now().date())
+
+
+def set_dosage(
+    ctx: Context, patient_id: int, item_id: int, values: dict[str, Any]
+) -> ProgrammeView:
+    """Change an exercise's dose; the new dose is checked like the library's."""
+    with patient_transaction(ctx, patient_id, PatientAction.change) as (session, _patient):
+        programme, item = _owned_item(session, patient_id, item_id)
+        merged = {**item.dosage, **{k: v for k, v in values.items() if v is not None}}
+        merged["implementation_choice"] = "Dose set by your clinician."
+        try:
+            dose = Dosage.model_validate(merged)
+        except ValueError as error:
+            raise InvalidInput({"dosage": str(error).splitlines()[0]}) from None
+        item.dosage = dose.model_dump(mode="json")
+        _edit(
+            session,
+            ctx,
+            programme,
+            item,
+            "edited",
+            "Dose changed by your clinician.",
+            item.exercise_id,
+        )
+        return _view(session, ctx, programme, ctx.now().date())
+
+
+def override_change(ctx: Context, patient_id: int, change_id: int) -> ProgrammeView:
+    """Undo a progression or regression the model made: back to the exercise before it."""
+    library = catalog_for(ctx).exercises
+    with patient_transaction(ctx, patient_id, PatientAction.change) as (session, _patient):
+        change = session.get(ProgrammeChange, change_id)
+        programme = _active(session, patient_id)
+        if change is None or programme is None or change.programme_id != programme.id:
+            raise NotFound("programme change")
+        item = session.get(ProgrammeItem, change.item_id) if change.item_id else None
+        if (
+            item is None
+            or change.from_exercise not in library
+            or change.from_exercise == item.exercise_id
+        ):
+            raise InvalidInput({"change": "There is nothing to undo for this change."})
+        before = item.exercise_id
+        item.exercise_id = change.from_exercise
+        item.dosage = library[change.from_exercise].dosage.model_dump(mode="json")
+        if programme.status == "paused" and change.decision == "stop_and_escalate":
+            programme.status = "active"
+        _edit(
+            session,
+            ctx,
+            programme,
+            item,
+            "overridden",
+            f"Your clinician kept {library[item.exercise_id].name} instead.",
+            before,
+        )
+        return _view(session, ctx, programme, ctx.now().date())
+
+
+def save_template(ctx: Context, patient_id: int, name: str) -> int:
+    name = name.strip()
+    if not 1 <= len(name) <= 120:
+        raise InvalidInput({"name": "Give the template a name (1–120 characters)."})
+    with patient_transaction(ctx, patient_id, PatientAction.change) as (session, _patient):
+        programme = _active(session, patient_id)
+        if programme is None:
+            raise InvalidInput({"name": "There is no programme to save yet."})
+        template = ProgrammeTemplate(
+            name=name,
+            owner_id=ctx.actor.user_id,
+            created_at=ctx.now(),
+            items=[
+                {"exercise": i.exercise_id, "dosage": i.dosage} for i in _items(session, programme)
+            ],
+        )
+        session.add(template)
+        session.flush()
+        audit.record(
+            session, ctx, "template.create", subject_type="template", subject_id=template.id
+        )
+        return template.id
+
+
+def templates(ctx: Context) -> list[tuple[int, str, int]]:
+    """The clinician's own templates: (id, name, number of exercises)."""
+    audit.require_signed_in(ctx)
+    with transaction(ctx.services.db) as session:
+        rows = session.scalars(
+            select(ProgrammeTemplate)
+            .where(ProgrammeTemplate.owner_id == ctx.actor.user_id)
+            .order_by(ProgrammeTemplate.name)
+        ).all()
+        return [(t.id, t.name, len(t.items)) for t in rows]
+
+
+def assign_template(ctx: Context, patient_id: int, template_id: int) -> ProgrammeView:
+    library = catalog_for(ctx).exercises
+    with patient_transaction(ctx, patient_id, PatientAction.change) as (session, _patient):
+        template = session.get(ProgrammeTemplate, template_id)
+        if template is None or template.owner_id != ctx.actor.user_id:
+            raise NotFound("template")
+        built = BuiltProgramme(
+            items=tuple(
+                Choice(
+                    exercise=row["exercise"],
+                    name=library[row["exercise"]].name,
+                    slot="template",
+                    dosage=Dosage.model_validate(row["dosage"]),
+                    reasons=(f"Part of your clinician's programme “{template.name}”.",),
+                    sources=library[row["exercise"]].sources,
+                )
+                for row in template.items
+                if row["exercise"] in library
+            ),
+            left_out=(),
+            sessions_per_week=3,
+            weeks=6,
+            stage_weeks=2,
+            max_level=4,
+            facts={"template": template.id},
+            content_version=catalog_for(ctx).version,
+        )
+        programme = _store(
+            session, ctx, patient_id, built, DEFAULT_BASELINE, "clinician", None, template.name
+        )
+        _edit(session, ctx, programme, None, "assigned", f"Template: {template.name}.")
+        return _view(session, ctx, programme, ctx.now().date())

@@ -56,6 +56,7 @@ def programme_page(request: Request, patient_id: RecordId):
         figures=figures,
         changed=request.query_params.get("changed"),
         today=ctx.now().date().isoformat(),
+        **_builder_context(ctx),
     )
 
 
@@ -190,4 +191,132 @@ def handout(request: Request, patient_id: RecordId):
         pdf,
         media_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="{name}"'},
+    )
+
+
+# --- the clinician's builder ---------------------------------------------------------------
+
+
+def _builder_action(request: Request, patient_id: int, action) -> object:
+    ctx = request_context(request)
+    try:
+        action(ctx)
+    except InvalidInput as error:
+        overview = patients.get_patient(ctx, patient_id)
+        view = programmes.current(ctx, patient_id)
+        return render(
+            request,
+            "programme/overview.html",
+            status_code=422,
+            overview=overview,
+            view=view,
+            figures={},
+            errors=error.errors,
+            today=ctx.now().date().isoformat(),
+            **_builder_context(ctx),
+        )
+    return redirect(f"{_url(patient_id)}#builder")
+
+
+def _builder_context(ctx) -> dict:
+    from painpath.core.accounts import Role
+    from painpath.services.checkins import catalog_for
+
+    if ctx.actor.role is not Role.clinician:
+        return {}
+    catalog = catalog_for(ctx)
+    return {
+        "library": sorted(catalog.exercises.values(), key=lambda e: e.name),
+        "protocols": list(catalog.protocols.values()),
+        "templates": programmes.templates(ctx),
+    }
+
+
+@router.post("/patients/{patient_id}/programme/protocol")
+def assign_protocol(
+    request: Request, patient_id: RecordId, form: FormFields = Depends(checked_form)
+):
+    return _builder_action(
+        request,
+        patient_id,
+        lambda ctx: programmes.assign_protocol(ctx, patient_id, form.get("protocol", "")),
+    )
+
+
+@router.post("/patients/{patient_id}/programme/items")
+def add_item(request: Request, patient_id: RecordId, form: FormFields = Depends(checked_form)):
+    return _builder_action(
+        request,
+        patient_id,
+        lambda ctx: programmes.add_item(ctx, patient_id, form.get("exercise", "")),
+    )
+
+
+@router.post("/patients/{patient_id}/programme/items/{item_id}/remove")
+def remove_item(
+    request: Request,
+    patient_id: RecordId,
+    item_id: RecordId,
+    _form: FormFields = Depends(checked_form),
+):
+    return _builder_action(
+        request, patient_id, lambda ctx: programmes.remove_item(ctx, patient_id, item_id)
+    )
+
+
+@router.post("/patients/{patient_id}/programme/items/{item_id}/move")
+def move_item(
+    request: Request,
+    patient_id: RecordId,
+    item_id: RecordId,
+    form: FormFields = Depends(checked_form),
+):
+    return _builder_action(
+        request,
+        patient_id,
+        lambda ctx: programmes.move_item(ctx, patient_id, item_id, form.get("direction", "")),
+    )
+
+
+@router.post("/patients/{patient_id}/programme/items/{item_id}/dose")
+def set_dose(
+    request: Request,
+    patient_id: RecordId,
+    item_id: RecordId,
+    form: FormFields = Depends(checked_form),
+):
+    values = {
+        k: _int(form, k) for k in ("sets", "reps", "hold_seconds", "minutes", "days_per_week")
+    }
+    return _builder_action(
+        request, patient_id, lambda ctx: programmes.set_dosage(ctx, patient_id, item_id, values)
+    )
+
+
+@router.post("/patients/{patient_id}/programme/changes/{change_id}/override")
+def override_change(
+    request: Request,
+    patient_id: RecordId,
+    change_id: RecordId,
+    _form: FormFields = Depends(checked_form),
+):
+    return _builder_action(
+        request, patient_id, lambda ctx: programmes.override_change(ctx, patient_id, change_id)
+    )
+
+
+@router.post("/patients/{patient_id}/programme/template")
+def save_template(request: Request, patient_id: RecordId, form: FormFields = Depends(checked_form)):
+    return _builder_action(
+        request,
+        patient_id,
+        lambda ctx: programmes.save_template(ctx, patient_id, form.get("name", "")),
+    )
+
+
+@router.post("/patients/{patient_id}/programme/from-template")
+def from_template(request: Request, patient_id: RecordId, form: FormFields = Depends(checked_form)):
+    template_id = _int(form, "template") or 0
+    return _builder_action(
+        request, patient_id, lambda ctx: programmes.assign_template(ctx, patient_id, template_id)
     )
