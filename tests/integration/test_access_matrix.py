@@ -94,6 +94,7 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/audit-events"): Case(ADMIN),
     ("POST", "/me/checkin"): Case(PATIENTS, {}),
     ("GET", "/exercises"): Case(EVERYONE),
+    ("GET", "/api/v1/exercises"): Case(EVERYONE),
     ("GET", "/patients/{patient_id}/programme"): Case(RECORD_A),
     ("POST", "/patients/{patient_id}/programme"): Case(CHECKIN_A, {}),
     ("GET", "/patients/{patient_id}/programme/play/{item_id}"): Case(RECORD_A),

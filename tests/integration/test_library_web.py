@@ -38,3 +38,14 @@ def test_contact_sheet_shows_every_exercise(sqlite_services):
     page = client.get("/exercises/contact-sheet")
     assert page.status_code == 200
     assert page.text.count('class="contact-row"') >= 60
+
+
+def test_library_api_lists_details_and_searches(sqlite_services):
+    client = client_for(sqlite_services)
+    page = client.get("/api/v1/exercises", params={"limit": 20})
+    assert page.status_code == 200
+    rows = page.json()
+    assert len(rows) == 20 and all(r["steps"] and r["sources"] for r in rows)
+    found = client.get("/api/v1/exercises", params={"q": "thread the needle"}).json()
+    assert [r["id"] for r in found] == ["lying_figure_four"]
+    assert client.get("/api/v1/exercises", params={"limit": 1000}).status_code == 422

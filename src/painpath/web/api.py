@@ -268,3 +268,68 @@ def add_instrument_response(
         submission_key=body.submission_key,
     )
     return _score_view(saved)
+
+
+# --- exercise library (public content, no health data) -----------------------------------
+
+
+class ExerciseSummary(BaseModel):
+    id: str
+    name: str
+    aliases: list[str]
+    summary: str
+    region: str
+    kind: str
+    position: str
+    level: int
+    equipment: list[str]
+    tracking: str
+    dosage: dict[str, Any]
+    steps: list[str]
+    stop_if: list[str]
+    cautions: list[str]
+    progresses_to: list[str]
+    regresses_to: list[str]
+    sources: list[str]
+
+
+@router.get("/exercises", response_model=list[ExerciseSummary], tags=["exercises"])
+def list_exercises(
+    request: Request,
+    q: str = Query("", max_length=80, description="Words to find in names and aliases."),
+    region: str | None = Query(None),
+    kind: str | None = Query(None),
+    limit: int = Query(20, ge=1, le=100),
+    offset: int = Query(0, ge=0),
+):
+    from painpath.services.checkins import catalog_for
+    from painpath.web.auth import request_context
+    from painpath.web.library_pages import matches
+
+    library = catalog_for(request_context(request)).exercises
+    chosen = {k: v for k, v in (("region", region), ("kind", kind)) if v}
+    found = sorted(
+        (e for e in library.values() if matches(e, q.strip(), chosen)), key=lambda e: e.id
+    )
+    return [
+        ExerciseSummary(
+            id=e.id,
+            name=e.name,
+            aliases=list(e.aliases),
+            summary=e.summary,
+            region=e.region.value,
+            kind=e.kind.value,
+            position=e.position.value,
+            level=int(e.level),
+            equipment=[x.value for x in e.equipment],
+            tracking=e.tracking.value,
+            dosage=e.dosage.model_dump(mode="json"),
+            steps=list(e.steps),
+            stop_if=list(e.stop_if),
+            cautions=[c.value for c in e.cautions],
+            progresses_to=list(e.progresses_to),
+            regresses_to=list(e.regresses_to),
+            sources=list(e.sources),
+        )
+        for e in found[offset : offset + limit]
+    ]
