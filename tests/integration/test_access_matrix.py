@@ -118,6 +118,7 @@ EXPECTED: dict[tuple[str, str], Case] = {
         CARE_TEAM_A, {}
     ),
     ("POST", "/patients/{patient_id}/programme/template"): Case(CARE_TEAM_A, {"name": "Mine"}),
+    ("POST", "/patients/{patient_id}/programme/thresholds"): Case(CARE_TEAM_A, {"during_max": "4"}),
     ("POST", "/patients/{patient_id}/programme/from-template"): Case(
         CARE_TEAM_A, {"template": "{template_id}"}
     ),

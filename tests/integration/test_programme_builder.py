@@ -63,3 +63,13 @@ def test_patients_and_admins_cannot_edit(services):
     for person in (world.patient_a, world.admin):
         with pytest.raises(Forbidden):
             programmes.add_item(person.ctx(services), world.record_a.id, "bird_dog")
+
+
+def test_clinician_sets_the_pain_limits_and_bad_limits_are_refused(services):
+    world = make_world(services)
+    ctx = world.clinician_a.ctx(services)
+    programmes.add_item(ctx, world.record_a.id, "bird_dog")
+    view = programmes.set_thresholds(ctx, world.record_a.id, {"during_max": 3, "after_max": None})
+    assert view.thresholds["during_max"] == 3 and view.thresholds["after_max"] == 5
+    with pytest.raises(InvalidInput):
+        programmes.set_thresholds(ctx, world.record_a.id, {"during_max": 11})

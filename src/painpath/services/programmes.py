@@ -72,6 +72,7 @@ class ProgrammeView:
     weeks: int
     created_at: Any
     baseline_morning_pain: int
+    thresholds: dict[str, int]
     morning_check_due: bool
     morning_checked_today: bool
     changes: list[ChangeView] = field(default_factory=list)
@@ -136,6 +137,7 @@ def _view(session: Session, ctx: Context, programme: Programme, today: date) -> 
         weeks=programme.weeks,
         created_at=programme.created_at,
         baseline_morning_pain=programme.baseline_morning_pain,
+        thresholds=dict(programme.thresholds),
         morning_check_due=any(log.day == yesterday for log in logs) and today not in checked,
         morning_checked_today=today in checked,
         changes=[
@@ -761,4 +763,29 @@ def assign_template(ctx: Context, patient_id: int, template_id: int) -> Programm
             session, ctx, patient_id, built, DEFAULT_BASELINE, "clinician", None, template.name
         )
         _edit(session, ctx, programme, None, "assigned", f"Template: {template.name}.")
+        return _view(session, ctx, programme, ctx.now().date())
+
+
+def set_thresholds(ctx: Context, patient_id: int, values: dict[str, int | None]) -> ProgrammeView:
+    """The pain-monitoring limits for this patient, set by their clinician."""
+    with patient_transaction(ctx, patient_id, PatientAction.change) as (session, _patient):
+        programme = _active(session, patient_id)
+        if programme is None:
+            raise InvalidInput({"thresholds": "There is no programme yet."})
+        merged = {**programme.thresholds, **{k: v for k, v in values.items() if v is not None}}
+        try:
+            thresholds = Thresholds.model_validate(merged)
+        except ValueError as error:
+            raise InvalidInput({"thresholds": str(error).splitlines()[0]}) from None
+        programme.thresholds = thresholds.model_dump()
+        _edit(
+            session,
+            ctx,
+            programme,
+            None,
+            "edited",
+            f"Pain limits set by your clinician: during {thresholds.during_max}/10, after "
+            f"{thresholds.after_max}/10, next morning up to {thresholds.morning_tolerance} above "
+            f"usual, {thresholds.sessions_to_progress} good sessions before stepping up.",
+        )
         return _view(session, ctx, programme, ctx.now().date())

@@ -320,3 +320,14 @@ def from_template(request: Request, patient_id: RecordId, form: FormFields = Dep
     return _builder_action(
         request, patient_id, lambda ctx: programmes.assign_template(ctx, patient_id, template_id)
     )
+
+
+@router.post("/patients/{patient_id}/programme/thresholds")
+def set_thresholds(
+    request: Request, patient_id: RecordId, form: FormFields = Depends(checked_form)
+):
+    names = ("during_max", "after_max", "morning_tolerance", "sessions_to_progress")
+    values = {k: _int(form, k) for k in names}
+    return _builder_action(
+        request, patient_id, lambda ctx: programmes.set_thresholds(ctx, patient_id, values)
+    )
