@@ -548,6 +548,7 @@ def handout(
     patient: int | None = typer.Option(
         None, "--patient", help="Patient id: their current programme."
     ),
+    programme: int | None = typer.Option(None, "--programme", help="Or: a programme id."),
     answers: Path | None = typer.Option(
         None, "--answers", exists=True, dir_okay=False, help="Or: a check-in answers file."
     ),
@@ -556,8 +557,8 @@ def handout(
 ) -> None:
     """Write a printable PDF of a programme: a patient's current one, or the one a
     check-in answers file leads to."""
-    if (patient is None) == (answers is None):
-        _fail("give exactly one of --patient ID or --answers FILE")
+    if sum(x is not None for x in (patient, programme, answers)) != 1:
+        _fail("give exactly one of --patient ID, --programme ID or --answers FILE")
     if answers is not None:
         from datetime import date as date_cls
 
@@ -600,7 +601,13 @@ def handout(
         from painpath.services.runtime import open_services, system_context
 
         try:
-            _, pdf = programmes.handout(system_context(open_services()), patient)
+            ctx = system_context(open_services())
+            if programme is not None:
+                _, pdf = programmes.handout(
+                    ctx, programmes.patient_of_programme(ctx, programme), programme
+                )
+            else:
+                _, pdf = programmes.handout(ctx, patient)
         except ServiceError as error:
             _fail(error.describe())
     tmp = out.with_name(out.name + ".part")

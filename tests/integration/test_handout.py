@@ -83,3 +83,24 @@ def test_missing_pango_gives_a_clear_message_not_a_crash(sqlite_services, monkey
     response = client.get(f"/patients/{world.record_a.id}/programme/handout.pdf")
     assert response.status_code == 503
     assert "libpango" in response.text
+
+
+def test_cli_handout_for_a_stored_programme_by_id(tmp_path, monkeypatch):
+    from painpath.services.runtime import open_services
+
+    monkeypatch.setenv("PAINPATH_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PAINPATH_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    runner = CliRunner()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    services = open_services(get_settings())
+    world = make_world(services)
+    finished_checkin(services, world.record_a.id, json.loads(EXAMPLE.read_text()))
+    view = programmes.create_from_checkin(world.patient_a.ctx(services), world.record_a.id)
+    out = tmp_path / "p.pdf"
+    result = runner.invoke(app, ["handout", "--programme", str(view.id), "--out", str(out)])
+    missing = runner.invoke(app, ["handout", "--programme", "999999", "--out", str(out)])
+    get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert view.items[0].exercise.name in text_of(out.read_bytes())[1]
+    assert missing.exit_code == 1 and "No such programme" in missing.output

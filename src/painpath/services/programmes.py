@@ -443,13 +443,25 @@ def _move(item: ProgrammeItem, exercise: Exercise, library: dict, decision: str)
     item.dosage = dose
 
 
-def handout(ctx: Context, patient_id: int) -> tuple[str, bytes]:
-    """The patient's current programme as a printable PDF: (file name, bytes)."""
+def patient_of_programme(ctx: Context, programme_id: int) -> int:
+    """Which patient a programme belongs to (access is then checked on that patient)."""
+    audit.require_signed_in(ctx)
+    with transaction(ctx.services.db) as session:
+        programme = session.get(Programme, programme_id)
+        if programme is None:
+            raise NotFound("programme")
+        return programme.patient_id
+
+
+def handout(ctx: Context, patient_id: int, programme_id: int | None = None) -> tuple[str, bytes]:
+    """A programme as a printable PDF: (file name, bytes). Default: the current one."""
     from painpath.reports.handout import HandoutItem, handout_html, handout_pdf
 
     with patient_transaction(ctx, patient_id, PatientAction.read) as (session, patient):
-        programme = _active(session, patient_id)
-        if programme is None:
+        programme = (
+            session.get(Programme, programme_id) if programme_id else _active(session, patient_id)
+        )
+        if programme is None or programme.patient_id != patient_id:
             raise NotFound("programme")
         view = _view(session, ctx, programme, ctx.now().date())
         audit.record(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ def _date(value: datetime | None, with_time: bool = True) -> str:
 
 
 TEMPLATES.env.filters["when"] = _date
+TEMPLATES.env.filters["todate"] = lambda iso: date.fromisoformat(iso)
 TEMPLATES.env.globals["version"] = __version__
 
 
