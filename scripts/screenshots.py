@@ -13,22 +13,32 @@ tests/browser/server.py), drives Debian's Chromium through Playwright and writes
                             was made, so the one-time link box shows (desktop)
     signin-mobile.png       the sign-in page on a 360x740 phone screen
     home.png                the start page, signed out (desktop)
+    programme-mobile.png    a patient's home programme made from their check-in (phone)
+    player-mobile.png       the guided player with its timer started (phone)
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+from sqlalchemy import select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for the server helper shared with the browser tests
 
 from tests.browser.server import CHROMIUM, fill_step, launch_chromium, running_server  # noqa: E402
+from tests.factories import finished_checkin  # noqa: E402
+
+from painpath.services.runtime import open_services  # noqa: E402
+from painpath.settings import Settings  # noqa: E402
+from painpath.store.models import Patient, User  # noqa: E402
 
 DESKTOP = {"width": 1280, "height": 800}
 MOBILE = {"width": 360, "height": 740}
@@ -123,6 +133,37 @@ def take(out: Path) -> list[Path]:
             page.get_by_role("button", name="Save and continue").click()
             page.wait_for_load_state()
             shot(page, "checkin-red-flag-mobile.png")
+            phone.close()
+
+            # patient2: a programme from a finished check-in, then the guided player.
+            services = open_services(
+                Settings(
+                    data_dir=server.data_dir,
+                    database_url=f"sqlite:///{server.data_dir / 'painpath.sqlite3'}",
+                )
+            )
+            email, password = server.login("patient2")
+            with services.db() as session:
+                uid = session.scalar(select(User.id).where(User.email == email))
+                pid = session.scalar(select(Patient.id).where(Patient.user_id == uid))
+            answers = json.loads((ROOT / "docs/examples/checkin-answers.json").read_text())
+            finished_checkin(services, pid, answers, day=datetime.now(UTC).date())
+            phone = browser.new_context(base_url=server.base_url, viewport=MOBILE)
+            page = phone.new_page()
+            page.goto("/signin")
+            page.get_by_label("Email address").fill(email)
+            page.get_by_label("Password").fill(password)
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_url("**/me*")
+            page.goto(f"/patients/{pid}/programme")
+            page.get_by_role("button", name="Make the programme from the latest check-in").click()
+            page.wait_for_load_state()
+            shot(page, "programme-mobile.png")
+            page.get_by_role("link", name="Start today's session").click()
+            page.wait_for_load_state()
+            page.get_by_role("button", name="Start").click()
+            page.wait_for_timeout(400)
+            shot(page, "player-mobile.png")
             phone.close()
 
             mobile = browser.new_context(base_url=server.base_url, viewport=MOBILE)
