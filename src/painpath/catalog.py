@@ -129,6 +129,22 @@ def _validate(model: type[BaseModel], data: Any, where: str, problems: list[str]
     return None
 
 
+def _load_folder(
+    model: type[Any], folder: str, raw: Mapping[str, Any], problems: list[str], skip: str = ""
+) -> dict[str, Any]:
+    """A folder of one-object-per-file content (instruments, exercises, protocols); each
+    file's name must be its object's id."""
+    out: dict[str, Any] = {}
+    for rel in sorted(raw):
+        if rel.startswith(folder) and rel != skip:
+            item = _validate(model, raw[rel], rel, problems)
+            if item is not None:
+                if Path(rel).stem != item.id:
+                    problems.append(f"{rel}: id {item.id!r} must match the file name")
+                out[item.id] = item
+    return out
+
+
 def load_catalog(content_dir: Path = CONTENT_DIR, overrides: Path | None = None) -> Catalog:
     problems: list[str] = []
     files = _files(content_dir, overrides)
@@ -152,30 +168,11 @@ def load_catalog(content_dir: Path = CONTENT_DIR, overrides: Path | None = None)
     )
     redflags = _validate(RedFlagRules, need("redflags.yaml"), "redflags.yaml", problems)
     guidance = _validate(Guidance, need("guidance/pathway.yaml"), "guidance/pathway.yaml", problems)
-    metas: dict[str, InstrumentMeta] = {}
-    for rel in files:
-        if rel.startswith("instruments/") and rel != "instruments/checkin.yaml":
-            meta = _validate(InstrumentMeta, raw[rel], rel, problems)
-            if meta is not None:
-                if Path(rel).stem != meta.id:
-                    problems.append(f"{rel}: id {meta.id!r} must match the file name")
-                metas[meta.id] = meta
-    exercises: dict[str, Exercise] = {}
-    for rel in files:
-        if rel.startswith("exercises/"):
-            exercise = _validate(Exercise, raw[rel], rel, problems)
-            if exercise is not None:
-                if Path(rel).stem != exercise.id:
-                    problems.append(f"{rel}: id {exercise.id!r} must match the file name")
-                exercises[exercise.id] = exercise
-    protocols: dict[str, Protocol] = {}
-    for rel in files:
-        if rel.startswith("protocols/"):
-            protocol = _validate(Protocol, raw[rel], rel, problems)
-            if protocol is not None:
-                if Path(rel).stem != protocol.id:
-                    problems.append(f"{rel}: id {protocol.id!r} must match the file name")
-                protocols[protocol.id] = protocol
+    metas = _load_folder(
+        InstrumentMeta, "instruments/", raw, problems, skip="instruments/checkin.yaml"
+    )
+    exercises = _load_folder(Exercise, "exercises/", raw, problems)
+    protocols = _load_folder(Protocol, "protocols/", raw, problems)
     programme_rules = None
     if "programmes.yaml" in raw:
         programme_rules = _validate(
