@@ -161,3 +161,21 @@ class Exercise(BaseModel):
         if self.id in self.progresses_to or self.id in self.regresses_to:
             raise ValueError(f"{self.id}: an exercise cannot progress or regress to itself")
         return self
+
+
+def matches(ex: Exercise, q: str, chosen: dict[str, str]) -> bool:
+    """Library search: every word of `q` in the name, aliases, summary or kind, and each
+    chosen filter (region, kind, position, equipment, level) satisfied."""
+    if q:
+        words = " ".join((ex.name, *ex.aliases, ex.summary, ex.kind.value)).casefold()
+        if not all(term in words for term in q.casefold().split()):
+            return False
+    if chosen.get("region") and ex.region.value not in (chosen["region"], "both"):
+        return False
+    if chosen.get("kind") and ex.kind.value != chosen["kind"]:
+        return False
+    if chosen.get("position") and ex.position.value != chosen["position"]:
+        return False
+    if chosen.get("equipment") and chosen["equipment"] not in {e.value for e in ex.equipment}:
+        return False
+    return not (chosen.get("level") and str(int(ex.level)) != chosen["level"])

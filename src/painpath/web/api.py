@@ -302,9 +302,9 @@ def list_exercises(
     limit: int = Query(20, ge=1, le=100),
     offset: int = Query(0, ge=0),
 ):
+    from painpath.core.exercises import matches
     from painpath.services.checkins import catalog_for
     from painpath.web.auth import request_context
-    from painpath.web.library_pages import matches
 
     library = catalog_for(request_context(request)).exercises
     chosen = {k: v for k, v in (("region", region), ("kind", kind)) if v}

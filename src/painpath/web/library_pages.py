@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from markupsafe import Markup
 
-from painpath.core.exercises import Equipment, Exercise, Kind, Position, Region
+from painpath.core.exercises import Equipment, Kind, Position, Region, matches
 from painpath.figures.svg import animation, still_frames
 from painpath.services.checkins import catalog_for
 from painpath.services.errors import NotFound
@@ -30,22 +30,6 @@ FILTERS = {
     "equipment": [e.value for e in Equipment],
     "level": ["1", "2", "3", "4"],
 }
-
-
-def matches(ex: Exercise, q: str, chosen: dict[str, str]) -> bool:
-    if q:
-        words = " ".join((ex.name, *ex.aliases, ex.summary, ex.kind.value)).casefold()
-        if not all(term in words for term in q.casefold().split()):
-            return False
-    if chosen.get("region") and ex.region.value not in (chosen["region"], "both"):
-        return False
-    if chosen.get("kind") and ex.kind.value != chosen["kind"]:
-        return False
-    if chosen.get("position") and ex.position.value != chosen["position"]:
-        return False
-    if chosen.get("equipment") and chosen["equipment"] not in {e.value for e in ex.equipment}:
-        return False
-    return not (chosen.get("level") and str(int(ex.level)) != chosen["level"])
 
 
 @router.get("/exercises")
