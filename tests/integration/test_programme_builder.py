@@ -73,3 +73,26 @@ def test_clinician_sets_the_pain_limits_and_bad_limits_are_refused(services):
     assert view.thresholds["during_max"] == 3 and view.thresholds["after_max"] == 5
     with pytest.raises(InvalidInput):
         programmes.set_thresholds(ctx, world.record_a.id, {"during_max": 11})
+
+
+def test_programme_page_cites_its_sources_and_bad_numbers_are_named(services):
+    from tests.web_helpers import client_for, post_form, sign_in
+
+    world = make_world(services)
+    programmes.assign_protocol(
+        world.clinician_a.ctx(services), world.record_a.id, "desk_workers_hips"
+    )
+    client = client_for(services)
+    csrf = sign_in(client, world.clinician_a.email, world.clinician_a.password)
+    page = client.get(f"/patients/{world.record_a.id}/programme")
+    assert 'id="ref-1"' in page.text and 'href="#ref-1"' in page.text
+    view = programmes.current(world.clinician_a.ctx(services), world.record_a.id)
+    bad = post_form(
+        client,
+        f"/patients/{world.record_a.id}/programme/items/{view.items[0].id}/dose",
+        {"sets": "three"},
+        csrf,
+    )
+    assert bad.status_code == 422 and "&#39;three&#39; is not a whole number" in bad.text
+    player = client.get(f"/patients/{world.record_a.id}/programme/play/{view.items[0].id}")
+    assert "Why this exercise" in player.text and "https://" in player.text

@@ -20,6 +20,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+PAIN_MONITORING_SOURCES = ("thomee1997", "silbernagel2007")
+
 Decision = Literal["stop_and_escalate", "regress", "hold_and_review", "progress", "repeat"]
 
 
@@ -48,7 +50,7 @@ class Step(BaseModel):
     model_config = ConfigDict(frozen=True)
     decision: Decision
     reason: str
-    sources: tuple[str, ...] = ("thomee1997", "silbernagel2007")
+    sources: tuple[str, ...] = PAIN_MONITORING_SOURCES
 
 
 def next_step(

@@ -14,6 +14,7 @@ from painpath.services import checkins, instruments, patients
 from painpath.services.checkins import catalog_for
 from painpath.services.errors import InvalidInput, NotFound
 from painpath.web.auth import FormFields, checked_form, request_context
+from painpath.web.citations import Citations
 from painpath.web.params import RecordId
 from painpath.web.templating import redirect, render
 
@@ -62,15 +63,7 @@ def checkin_result(request: Request, patient_id: RecordId, assessment_id: Record
     audience = Audience.clinician if clinician else Audience.patient
     result = view.result
     assert result is not None
-    cited: list[str] = []
-
-    def cite(keys) -> list[int]:
-        numbers = []
-        for key in keys:
-            if key not in cited:
-                cited.append(key)
-            numbers.append(cited.index(key) + 1)
-        return numbers
+    cite = Citations(catalog.references)
 
     # Footnotes are numbered in reading order, and only for what the page shows: a
     # stopped check-in shows a patient the safety advice and the scan advice only.
@@ -85,7 +78,7 @@ def checkin_result(request: Request, patient_id: RecordId, assessment_id: Record
         if statements:
             sections.append((name, title, [(s, cite(s.sources)) for s in statements]))
     scores = [(s, [(st, cite(st.sources)) for st in s.statements]) for s in result.scores]
-    references = [(n, key, catalog.references.get(key)) for n, key in enumerate(cited, start=1)]
+    references = cite.listing()
     return render(
         request,
         "checkin/result_clinician.html" if clinician else "checkin/result_patient.html",

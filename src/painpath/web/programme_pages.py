@@ -6,15 +6,18 @@ cues."""
 from __future__ import annotations
 
 import secrets
-from datetime import date
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from painpath.core.accounts import Role
+from painpath.core.progression import PAIN_MONITORING_SOURCES
 from painpath.figures.svg import animation, still_frames
 from painpath.services import patients, programmes
+from painpath.services.checkins import catalog_for
 from painpath.services.errors import InvalidInput, NotFound
 from painpath.web.auth import FormFields, checked_form, request_context
+from painpath.web.citations import Citations
 from painpath.web.library_pages import svg
 from painpath.web.params import RecordId
 from painpath.web.templating import redirect, render
@@ -26,6 +29,22 @@ def _url(pid: int) -> str:
     return f"/patients/{pid}/programme"
 
 
+def _sources(ctx, view) -> dict:
+    """Footnote numbers for every reason on the programme page, and the reference list."""
+    cite = Citations(catalog_for(ctx).references)
+    if view is None:
+        return {"item_cites": {}, "left_cites": [], "model_cites": [], "references": []}
+    item_cites = {i.id: cite(i.sources) for i in view.items}
+    left_cites = [cite(x.get("sources", ())) for x in view.left_out]
+    model_cites = cite(PAIN_MONITORING_SOURCES)
+    return {
+        "item_cites": item_cites,
+        "left_cites": left_cites,
+        "model_cites": model_cites,
+        "references": cite.listing(),
+    }
+
+
 def _int(form: FormFields, name: str) -> int | None:
     value = form.get(name, "").strip()
     if not value:
@@ -33,31 +52,53 @@ def _int(form: FormFields, name: str) -> int | None:
     try:
         return int(value)
     except ValueError:
-        return -1  # reported as out of range by the service
+        raise InvalidInput({name: f"{value!r} is not a whole number"}) from None
+
+
+def _overview(request: Request, ctx, patient_id: int, status: int = 200, **extra):
+    """The programme page; also re-shown, with the problems, when a form on it fails."""
+    overview = patients.get_patient(ctx, patient_id)
+    view = programmes.current(ctx, patient_id)
+    figures = {}
+    for item in view.items if view else ():
+        if item.exercise.figure:
+            figures[item.id] = svg(still_frames(item.exercise.figure, item.exercise.name, 0.5)[-1])
+    return render(
+        request,
+        "programme/overview.html",
+        status_code=status,
+        overview=overview,
+        view=view,
+        figures=figures,
+        today=ctx.now().date().isoformat(),
+        **_sources(ctx, view),
+        **_builder_context(ctx),
+        **extra,
+    )
+
+
+def _player(request: Request, ctx, view, item, status: int = 200, **extra):
+    figure = item.exercise.figure
+    extra.setdefault("submission_key", secrets.token_urlsafe(16))
+    return render(
+        request,
+        "programme/player.html",
+        status_code=status,
+        view=view,
+        item=item,
+        number=view.items.index(item) + 1,
+        anim=svg(animation(figure, item.exercise.name)) if figure else None,
+        stills=[svg(s) for s in still_frames(figure, item.exercise.name, 0.6)] if figure else [],
+        cites=Citations(catalog_for(ctx).references),
+        today=ctx.now().date().isoformat(),
+        **extra,
+    )
 
 
 @router.get("/patients/{patient_id}/programme")
 def programme_page(request: Request, patient_id: RecordId):
     ctx = request_context(request)
-    overview = patients.get_patient(ctx, patient_id)
-    view = programmes.current(ctx, patient_id)
-    figures = {}
-    if view:
-        for item in view.items:
-            if item.exercise.figure:
-                figures[item.id] = svg(
-                    still_frames(item.exercise.figure, item.exercise.name, 0.5)[-1]
-                )
-    return render(
-        request,
-        "programme/overview.html",
-        overview=overview,
-        view=view,
-        figures=figures,
-        changed=request.query_params.get("changed"),
-        today=ctx.now().date().isoformat(),
-        **_builder_context(ctx),
-    )
+    return _overview(request, ctx, patient_id, changed=request.query_params.get("changed"))
 
 
 @router.post("/patients/{patient_id}/programme")
@@ -68,17 +109,7 @@ def programme_create(
     try:
         programmes.create_from_checkin(ctx, patient_id)
     except InvalidInput as error:
-        overview = patients.get_patient(ctx, patient_id)
-        return render(
-            request,
-            "programme/overview.html",
-            status_code=422,
-            overview=overview,
-            view=None,
-            figures={},
-            errors=error.errors,
-            today=ctx.now().date().isoformat(),
-        )
+        return _overview(request, ctx, patient_id, 422, errors=error.errors)
     return redirect(_url(patient_id))
 
 
@@ -91,19 +122,7 @@ def player(request: Request, patient_id: RecordId, item_id: RecordId):
     index = next((n for n, i in enumerate(view.items) if i.id == item_id), None)
     if index is None:
         raise NotFound("programme exercise")
-    item = view.items[index]
-    figure = item.exercise.figure
-    return render(
-        request,
-        "programme/player.html",
-        view=view,
-        item=item,
-        number=index + 1,
-        anim=svg(animation(figure, item.exercise.name)) if figure else None,
-        stills=[svg(s) for s in still_frames(figure, item.exercise.name, 0.6)] if figure else [],
-        submission_key=secrets.token_urlsafe(16),
-        today=ctx.now().date().isoformat(),
-    )
+    return _player(request, ctx, view, view.items[index])
 
 
 @router.post("/patients/{patient_id}/programme/items/{item_id}/log")
@@ -131,22 +150,15 @@ def log_exercise(
         item = next((i for i in current.items if i.id == item_id), None) if current else None
         if current is None or item is None:
             raise NotFound("programme exercise") from None
-        figure = item.exercise.figure
-        return render(
+        return _player(
             request,
-            "programme/player.html",
-            status_code=422,
-            view=current,
-            item=item,
-            number=current.items.index(item) + 1,
-            anim=svg(animation(figure, item.exercise.name)) if figure else None,
-            stills=[svg(s) for s in still_frames(figure, item.exercise.name, 0.6)]
-            if figure
-            else [],
+            ctx,
+            current,
+            item,
+            422,
             submission_key=form.get("submission_key", ""),
             errors=error.errors,
             values=dict(form),
-            today=ctx.now().date().isoformat(),
         )
     remaining = [i for i in view.items if not i.done_today and i.id != item_id]
     if remaining:
@@ -157,30 +169,17 @@ def log_exercise(
 @router.post("/patients/{patient_id}/programme/morning")
 def morning(request: Request, patient_id: RecordId, form: FormFields = Depends(checked_form)):
     ctx = request_context(request)
-    pain = _int(form, "pain")
     try:
         _, changes = programmes.morning_check(
             ctx,
             patient_id,
             day=ctx.now().date(),
-            pain=pain,
+            pain=_int(form, "pain"),
             stiffness=_int(form, "stiffness"),
             warning_sign=form.get("warning_sign") == "yes",
         )
     except InvalidInput as error:
-        overview = patients.get_patient(ctx, patient_id)
-        view = programmes.current(ctx, patient_id)
-        return render(
-            request,
-            "programme/overview.html",
-            status_code=422,
-            overview=overview,
-            view=view,
-            figures={},
-            errors=error.errors,
-            values=dict(form),
-            today=date.today().isoformat(),
-        )
+        return _overview(request, ctx, patient_id, 422, errors=error.errors, values=dict(form))
     return redirect(f"{_url(patient_id)}?changed={len(changes)}#changes")
 
 
@@ -202,26 +201,11 @@ def _builder_action(request: Request, patient_id: int, action) -> object:
     try:
         action(ctx)
     except InvalidInput as error:
-        overview = patients.get_patient(ctx, patient_id)
-        view = programmes.current(ctx, patient_id)
-        return render(
-            request,
-            "programme/overview.html",
-            status_code=422,
-            overview=overview,
-            view=view,
-            figures={},
-            errors=error.errors,
-            today=ctx.now().date().isoformat(),
-            **_builder_context(ctx),
-        )
+        return _overview(request, ctx, patient_id, 422, errors=error.errors)
     return redirect(f"{_url(patient_id)}#builder")
 
 
 def _builder_context(ctx) -> dict:
-    from painpath.core.accounts import Role
-    from painpath.services.checkins import catalog_for
-
     if ctx.actor.role is not Role.clinician:
         return {}
     catalog = catalog_for(ctx)
@@ -285,11 +269,13 @@ def set_dose(
     item_id: RecordId,
     form: FormFields = Depends(checked_form),
 ):
-    values = {
-        k: _int(form, k) for k in ("sets", "reps", "hold_seconds", "minutes", "days_per_week")
-    }
+    names = ("sets", "reps", "hold_seconds", "minutes", "days_per_week")
     return _builder_action(
-        request, patient_id, lambda ctx: programmes.set_dosage(ctx, patient_id, item_id, values)
+        request,
+        patient_id,
+        lambda ctx: programmes.set_dosage(
+            ctx, patient_id, item_id, {k: _int(form, k) for k in names}
+        ),
     )
 
 
@@ -316,9 +302,10 @@ def save_template(request: Request, patient_id: RecordId, form: FormFields = Dep
 
 @router.post("/patients/{patient_id}/programme/from-template")
 def from_template(request: Request, patient_id: RecordId, form: FormFields = Depends(checked_form)):
-    template_id = _int(form, "template") or 0
     return _builder_action(
-        request, patient_id, lambda ctx: programmes.assign_template(ctx, patient_id, template_id)
+        request,
+        patient_id,
+        lambda ctx: programmes.assign_template(ctx, patient_id, _int(form, "template") or 0),
     )
 
 
@@ -327,7 +314,8 @@ def set_thresholds(
     request: Request, patient_id: RecordId, form: FormFields = Depends(checked_form)
 ):
     names = ("during_max", "after_max", "morning_tolerance", "sessions_to_progress")
-    values = {k: _int(form, k) for k in names}
     return _builder_action(
-        request, patient_id, lambda ctx: programmes.set_thresholds(ctx, patient_id, values)
+        request,
+        patient_id,
+        lambda ctx: programmes.set_thresholds(ctx, patient_id, {k: _int(form, k) for k in names}),
     )
