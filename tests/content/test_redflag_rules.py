@@ -33,10 +33,10 @@ def test_rule_does_not_fire_on_its_counter_examples(rule):
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
-def test_rule_routes_to_a_human_with_sources(rule):
-    assert rule.tier in Tier
-    assert rule.action and rule.timeframe and rule.clinician_action
-    assert all(key in CATALOG.references for key in rule.sources)
+def test_rule_says_what_to_do_and_how_fast_in_words(rule):
+    # The schema makes these fields present; this checks they say something.
+    assert len(rule.action.split()) >= 5 and rule.timeframe.strip()
+    assert len(rule.clinician_action.split()) >= 5
 
 
 def test_no_answers_means_no_flags_but_never_an_all_clear():

@@ -198,7 +198,7 @@ def assess(
     sections: dict[str, tuple[Statement, ...]] = {}
     for name, section in guidance.sections().items():
         sections[name] = tuple(_section(name, section, facts, screening.fired))
-    if answers.get("region") in ("back", "both") and not _stopped(screening):
+    if answers.get("region") in ("back", "both") and not screening.stop:
         sections["imaging"] = (*sections["imaging"], *_scan_context(facts, guidance))
     scores = tuple(
         _scored(instruments[key], score) for key, score in sorted(instrument_scores.items())
@@ -216,12 +216,8 @@ def assess(
         activities_mean=facts.get("activities_mean"),
         sections=sections,
         scores=scores,
-        programme_inputs=None if _stopped(screening) else _programme_inputs(answers, facts),
+        programme_inputs=None if screening.stop else _programme_inputs(answers, facts),
     )
-
-
-def _stopped(screening: Screening) -> bool:
-    return screening.stop
 
 
 def derive_facts(
