@@ -10,9 +10,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from painpath.core.accounts import Role
+from painpath.core.exercises import matches
 from painpath.core.pathway import AssessmentResult
 from painpath.core.statements import Audience
 from painpath.services import accounts, audit, checkins, instruments, invites, patients
+from painpath.services.checkins import catalog_for
 from painpath.services.context import Context
 from painpath.services.schemas import (
     ApiTokenView,
@@ -26,7 +28,7 @@ from painpath.services.schemas import (
     PatientView,
     UserView,
 )
-from painpath.web.auth import api_context
+from painpath.web.auth import api_context, request_context
 from painpath.web.params import RecordId
 
 router = APIRouter(prefix="/api/v1")
@@ -302,10 +304,6 @@ def list_exercises(
     limit: int = Query(20, ge=1, le=100),
     offset: int = Query(0, ge=0),
 ):
-    from painpath.core.exercises import matches
-    from painpath.services.checkins import catalog_for
-    from painpath.web.auth import request_context
-
     library = catalog_for(request_context(request)).exercises
     chosen = {k: v for k, v in (("region", region), ("kind", kind)) if v}
     found = sorted(
