@@ -22,7 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from painpath.core.conditions import Comparison, FlagFired, comparisons, walk
-from painpath.core.exercises import Exercise
+from painpath.core.exercises import Caution, Exercise
 from painpath.core.instruments import Instrument, InstrumentMeta, build_instruments
 from painpath.core.pathway import DERIVED_FACTS, Guidance
 from painpath.core.programs import FACT_NAMES, ProgrammeRules, Protocol
@@ -86,6 +86,7 @@ class Catalog:
     exercises: dict[str, Exercise] = field(default_factory=dict)
     programme_rules: ProgrammeRules | None = None
     protocols: dict[str, Protocol] = field(default_factory=dict)
+    caution_words: dict[str, str] = field(default_factory=dict)  # tag -> plain words
 
 
 def _files(content_dir: Path, overrides: Path | None) -> dict[str, Path]:
@@ -145,6 +146,22 @@ def _load_folder(
     return out
 
 
+def _caution_words(data: Any, problems: list[str]) -> dict[str, str]:
+    """Plain words for every caution tag, so a person never reads a bare tag name."""
+    if not isinstance(data, Mapping):
+        problems.append("cautions.yaml: missing, or not a mapping of tag to plain words")
+        return {}
+    tags = {c.value for c in Caution}
+    for tag in sorted(tags - data.keys()):
+        problems.append(f"cautions.yaml: no plain words for the caution {tag!r}")
+    for tag in sorted(data.keys() - tags):
+        problems.append(f"cautions.yaml: {tag!r} is not a caution exercises can carry")
+    for tag, words in data.items():
+        if not isinstance(words, str) or not words.strip():
+            problems.append(f"cautions.yaml: {tag}: needs plain words")
+    return {tag: str(words) for tag, words in data.items() if tag in tags}
+
+
 def load_catalog(content_dir: Path = CONTENT_DIR, overrides: Path | None = None) -> Catalog:
     problems: list[str] = []
     files = _files(content_dir, overrides)
@@ -178,6 +195,7 @@ def load_catalog(content_dir: Path = CONTENT_DIR, overrides: Path | None = None)
         programme_rules = _validate(
             ProgrammeRules, raw["programmes.yaml"], "programmes.yaml", problems
         )
+    caution_words = _caution_words(raw.get("cautions.yaml"), problems)
     instruments: dict[str, Instrument] = {}
     if not problems:
         try:
@@ -197,6 +215,7 @@ def load_catalog(content_dir: Path = CONTENT_DIR, overrides: Path | None = None)
         exercises=exercises,
         programme_rules=programme_rules,
         protocols=protocols,
+        caution_words=caution_words,
     )
     problems.extend(cross_check(catalog, raw))
     if problems:

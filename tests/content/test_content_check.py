@@ -72,3 +72,15 @@ def test_a_condition_on_an_unknown_item_is_refused(tmp_path):
 
     out = problems(broken(tmp_path, "redflags.yaml", typo))
     assert "unknown item 'bladder_chnage'" in out
+
+
+def test_every_caution_needs_plain_words_and_no_unknown_tag_gets_them(tmp_path):
+    out = problems(
+        broken(
+            tmp_path,
+            "cautions.yaml",
+            lambda d: (d.pop("prone_lying"), d.update({"upside_down": "Hanging upside down."})),
+        )
+    )
+    assert "cautions.yaml: no plain words for the caution 'prone_lying'" in out
+    assert "cautions.yaml: 'upside_down' is not a caution exercises can carry" in out

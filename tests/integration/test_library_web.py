@@ -30,6 +30,9 @@ def test_exercise_page_has_animation_steps_dose_and_sources(sqlite_services):
     assert "<animate" in text and "How to do it" in text and "Stop if" in text
     assert "Starting dose" in text and "Sources" in text
     assert 'href="/exercises/glute_bridge_march"' in text  # harder
+    pigeon = client.get("/exercises/pigeon_pose").text
+    assert "Bending the hip a long way, past a right angle." in pigeon  # not "deep_hip_flexion"
+    assert "deep_hip_flexion" not in pigeon and "deep hip flexion" not in pigeon
     assert client.get("/exercises/no_such_thing").status_code == 404
 
 

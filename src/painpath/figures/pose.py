@@ -12,6 +12,16 @@ Angles follow one convention, so a pose reads like a physio's description:
   view, abduction.
 - ``elbow_*``: flexion, 0 = straight.
 ``near`` limbs are drawn in front (the side facing the viewer), ``far`` behind.
+
+Rotations out of the picture's plane exist only in the ``angled`` view (``body3d.py``),
+where the camera can stand anywhere around the person:
+- ``turn``: the whole body about its long axis; + turns it towards its far side, so
+  +90 rolls a person lying on their back onto their far side (near side up).
+- ``twist``: the upper back about the spine; + turns the chest towards the near side.
+- ``side_bend``: the upper back sideways; + towards the near side.
+- ``hip_*_abd``: abduction (+ thigh out to that side); ``hip_*_rot``: rotation about
+  the thigh (+ outwards: the knee of a bent leg opens, as in a clamshell).
+- ``shoulder_*_abd``: abduction (+ arm out to that side).
 """
 
 from __future__ import annotations
@@ -22,7 +32,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-View = Literal["side", "front"]
+View = Literal["side", "front", "angled"]
 
 # Segment lengths in drawing units (the figure is about 175 units tall standing).
 LOWER_BACK = 26.0
@@ -52,6 +62,15 @@ JOINTS = (
     "elbow_near",
     "shoulder_far",
     "elbow_far",
+    "turn",
+    "twist",
+    "side_bend",
+    "hip_near_abd",
+    "hip_far_abd",
+    "hip_near_rot",
+    "hip_far_rot",
+    "shoulder_near_abd",
+    "shoulder_far_abd",
 )
 
 # What a body can do (degrees). `painpath content check` refuses poses outside these.
@@ -77,6 +96,27 @@ LIMITS: dict[View, dict[str, tuple[float, float]]] = {
         "elbow": (0, 160),
     },
 }
+# The angled view moves like the side view, plus what turns out of the picture.
+LIMITS["angled"] = LIMITS["side"] | {
+    "turn": (-180, 180),
+    "twist": (-60, 60),
+    "side_bend": (-40, 40),
+    "hip_abd": (-30, 70),
+    "hip_rot": (-45, 70),
+    "shoulder_abd": (-30, 185),
+}
+# Angles a flat picture cannot show: allowed only in the angled view.
+OUT_OF_PLANE = LIMITS["angled"].keys() - LIMITS["side"].keys()
+for _flat in ("side", "front"):
+    LIMITS[_flat] |= {name: (0, 0) for name in OUT_OF_PLANE}
+
+
+def _limit_key(joint: str) -> str:
+    """'hip_near_abd' -> 'hip_abd', 'knee_far' -> 'knee', 'side_bend' -> 'side_bend'."""
+    parts = joint.split("_")
+    if parts[-1] in ("abd", "rot"):
+        return f"{parts[0]}_{parts[-1]}"
+    return joint if joint in ("side_bend",) else parts[0]
 
 
 class Pose(BaseModel):
@@ -96,14 +136,26 @@ class Pose(BaseModel):
     elbow_near: float = 0
     shoulder_far: float = 0
     elbow_far: float = 0
+    turn: float = 0
+    twist: float = 0
+    side_bend: float = 0
+    hip_near_abd: float = 0
+    hip_far_abd: float = 0
+    hip_near_rot: float = 0
+    hip_far_rot: float = 0
+    shoulder_near_abd: float = 0
+    shoulder_far_abd: float = 0
 
     def problems(self, view: View) -> list[str]:
         """Joint angles outside what a body can do, in words."""
         out = []
         for joint in JOINTS:
             value = getattr(self, joint)
-            low, high = LIMITS[view][joint.split("_")[0]]
-            if not low <= value <= high:
+            key = _limit_key(joint)
+            low, high = LIMITS[view][key]
+            if (low, high) == (0, 0) and value:
+                out.append(f"{joint} {value:g}° turns out of the picture: use the angled view")
+            elif not low <= value <= high:
                 out.append(f"{joint} {value:g}° is outside {low:g}..{high:g}° ({view} view)")
         return out
 
@@ -137,6 +189,7 @@ class Skeleton:
     shoulder_far: Point
     neck_top: Point
     head: Point
+    chest: Point
     hip_near: Point
     hip_far: Point
     knee_near: Point
@@ -227,6 +280,7 @@ def solve(pose: Pose, view: View, leg_scale: float = 1.0) -> Skeleton:
         shoulder_far=shoulder_far,
         neck_top=neck_top,
         head=head,
+        chest=chest,
         hip_near=hip_near,
         hip_far=hip_far,
         knee_near=kn,

@@ -79,4 +79,5 @@ def exercise_page(request: Request, exercise_id: str):
         keyframes=figure.keyframes if figure else (),
         links={k: catalog.exercises[k] for k in (*ex.progresses_to, *ex.regresses_to)},
         references=[(key, catalog.references.get(key)) for key in ex.sources],
+        cautions=[catalog.caution_words[c.value] for c in ex.cautions],
     )
