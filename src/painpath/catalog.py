@@ -21,6 +21,13 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from painpath.core.articles import (
+    PATIENT_MAX_GRADE,
+    Article,
+    ArticleError,
+    parse_article,
+    reading_grade,
+)
 from painpath.core.conditions import Comparison, FlagFired, comparisons, walk
 from painpath.core.exercises import Caution, Exercise
 from painpath.core.instruments import Instrument, InstrumentMeta, build_instruments
@@ -87,12 +94,20 @@ class Catalog:
     programme_rules: ProgrammeRules | None = None
     protocols: dict[str, Protocol] = field(default_factory=dict)
     caution_words: dict[str, str] = field(default_factory=dict)  # tag -> plain words
+    articles: dict[str, Article] = field(default_factory=dict)
+
+
+CONTENT_FILES = ("*.yaml", "*.md")  # rules and data; articles
+
+
+def _content_files(folder: Path) -> list[Path]:
+    return sorted(p for pattern in CONTENT_FILES for p in folder.rglob(pattern))
 
 
 def _files(content_dir: Path, overrides: Path | None) -> dict[str, Path]:
-    found = {p.relative_to(content_dir).as_posix(): p for p in sorted(content_dir.rglob("*.yaml"))}
+    found = {p.relative_to(content_dir).as_posix(): p for p in _content_files(content_dir)}
     if overrides is not None:
-        for p in sorted(overrides.rglob("*.yaml")):
+        for p in _content_files(overrides):
             rel = p.relative_to(overrides).as_posix()
             if rel not in found:
                 raise ContentError([f"{p}: override has no matching content file {rel}"])
@@ -111,6 +126,12 @@ def content_version(files: Mapping[str, Path]) -> str:
 
 
 def _read(path: Path, problems: list[str]) -> Any:
+    if path.suffix == ".md":  # an article: parsed (and checked) by core.articles
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(f"{path}: not UTF-8 text: {exc}")
+            return None
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -143,6 +164,21 @@ def _load_folder(
                 if Path(rel).stem != item.id:
                     problems.append(f"{rel}: id {item.id!r} must match the file name")
                 out[item.id] = item
+    return out
+
+
+def _articles(raw: Mapping[str, Any], problems: list[str]) -> dict[str, Article]:
+    out: dict[str, Article] = {}
+    for rel in sorted(raw):
+        if rel.startswith("articles/") and rel.endswith(".md") and raw[rel] is not None:
+            try:
+                article = parse_article(raw[rel], rel)
+            except ArticleError as error:
+                problems.extend(error.problems)
+                continue
+            if Path(rel).stem != article.id:
+                problems.append(f"{rel}: id {article.id!r} must match the file name")
+            out[article.id] = article
     return out
 
 
@@ -196,6 +232,7 @@ def load_catalog(content_dir: Path = CONTENT_DIR, overrides: Path | None = None)
             ProgrammeRules, raw["programmes.yaml"], "programmes.yaml", problems
         )
     caution_words = _caution_words(raw.get("cautions.yaml"), problems)
+    articles = _articles(raw, problems)
     instruments: dict[str, Instrument] = {}
     if not problems:
         try:
@@ -216,6 +253,7 @@ def load_catalog(content_dir: Path = CONTENT_DIR, overrides: Path | None = None)
         programme_rules=programme_rules,
         protocols=protocols,
         caution_words=caution_words,
+        articles=articles,
     )
     problems.extend(cross_check(catalog, raw))
     if problems:
@@ -306,12 +344,39 @@ def cross_check(catalog: Catalog, raw: Mapping[str, Any]) -> list[str]:
     problems.extend(_check_reasons(catalog))
     problems.extend(_check_exercise_links(catalog))
     problems.extend(_check_programme_rules(catalog))
+    problems.extend(_check_articles(catalog))
     table = catalog.guidance.asymptomatic_findings
     for finding, cells in table.findings.items():
         if len(cells) != len(table.ages):
             problems.append(
                 f"guidance/pathway.yaml: asymptomatic_findings.{finding}: needs one cell per age"
             )
+    return problems
+
+
+def _check_articles(catalog: Catalog) -> list[str]:
+    """Articles cite real references, link to real articles and exercises, and patient
+    articles read at grade 8 or below."""
+    problems = []
+    for article in catalog.articles.values():
+        where = f"articles/{article.id}.md"
+        meta = article.meta
+        for key in meta.sources:
+            if key not in catalog.references:
+                problems.append(f"{where}: sources: unknown reference {key!r}")
+        for other in meta.related_articles:
+            if other not in catalog.articles or other == article.id:
+                problems.append(f"{where}: related_articles: no other article {other!r}")
+        for ex in meta.related_exercises:
+            if ex not in catalog.exercises:
+                problems.append(f"{where}: related_exercises: no exercise {ex!r}")
+        if meta.audience == "patient":
+            grade = reading_grade(article.plain_text())
+            if grade > PATIENT_MAX_GRADE:
+                problems.append(
+                    f"{where}: reads at grade {grade:.1f}; patient articles must be "
+                    f"{PATIENT_MAX_GRADE:g} or below (shorter sentences, everyday words)"
+                )
     return problems
 
 
