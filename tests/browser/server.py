@@ -86,6 +86,7 @@ def server_env(data_dir: Path) -> dict[str, str]:
         PAINPATH_ARGON2_TIME_COST="1",
         PAINPATH_ARGON2_MEMORY_KIB="1024",
         PAINPATH_LOG_LEVEL="warning",
+        PAINPATH_SEARCH_MODEL="none",
     )
     return env
 

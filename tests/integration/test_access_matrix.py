@@ -16,8 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from painpath.services import accounts, checkins, programmes
-from painpath.store.models import ProgrammeChange
+from painpath.services import accounts, checkins, feedback, programmes
+from painpath.store.models import ArticleFeedback, ProgrammeChange
 from painpath.web.app import create_app, route_table
 from tests.factories import Person, finished_checkin, invite, make_patient, make_world
 from tests.web_helpers import page_csrf, sign_in
@@ -25,6 +25,7 @@ from tests.web_helpers import page_csrf, sign_in
 EXAMPLE_ANSWERS = json.loads(
     (Path(__file__).parents[2] / "docs" / "examples" / "checkin-answers.json").read_text()
 )
+ARTICLE = "mri-what-a-scan-can-tell-you"
 ACTORS = ["anonymous", "patient_a", "patient_b", "clinician_a", "other_clinician", "admin"]
 EVERYONE = set(ACTORS)
 SIGNED_IN = EVERYONE - {"anonymous"}
@@ -142,6 +143,15 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("POST", "/patients/{patient_id}/checkins/{assessment_id}/steps/{step_id}"): Case(
         CHECKIN_A, {"revision": "0"}
     ),
+    ("GET", "/learn"): Case(EVERYONE),
+    ("GET", "/learn/{article_id}"): Case(EVERYONE),
+    ("POST", "/learn/{article_id}/feedback"): Case(SIGNED_IN, {"helpful": "yes", "comment": "ok"}),
+    ("GET", "/moderation"): Case(STAFF),
+    ("POST", "/moderation/{feedback_id}"): Case(STAFF, {"decision": "approve"}),
+    ("GET", "/search"): Case(EVERYONE),
+    ("GET", "/api/v1/articles"): Case(EVERYONE),
+    ("GET", "/api/v1/articles/{article_id}"): Case(EVERYONE),
+    ("GET", "/api/v1/search"): Case(EVERYONE),
     ("GET", "/patients/{patient_id}/instruments/{instrument_id}/new"): Case(CARE_TEAM_A),
     ("POST", "/patients/{patient_id}/instruments/{instrument_id}"): Case(CARE_TEAM_A, {}),
 }
@@ -185,6 +195,9 @@ def test_access(services, route):
     with services.db() as session:
         change_id = session.scalar(select(func.max(ProgrammeChange.id)))
     checkin = checkins.start_checkin(world.clinician_a.ctx(services), world.record_a.id)
+    feedback.submit(world.patient_b.ctx(services), ARTICLE, True, "Clear and calm.")
+    with services.db() as session:
+        feedback_id = session.scalar(select(func.max(ArticleFeedback.id)))
     params = {
         "{patient_id}": str(unlinked.id if path.endswith("/invites") else world.record_a.id),
         "{assessment_id}": str(checkin.id),
@@ -196,6 +209,8 @@ def test_access(services, route):
         "{token_id}": str(token_of_a.id),
         "{user_id}": str(world.patient_b.id),
         "{path}": "css/painpath.css",
+        "{article_id}": ARTICLE,
+        "{feedback_id}": str(feedback_id),
     }
     app = create_app(services=services)
     outcomes = {}

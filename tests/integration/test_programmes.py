@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from painpath.catalog import get_catalog
 from painpath.services import programmes
 from painpath.services.context import Services
 from painpath.services.errors import InvalidInput, NotFound
@@ -172,3 +173,75 @@ def test_bad_pain_values_are_refused_and_double_logs_saved_once(services):
         )
     with services.db() as session:
         assert session.scalar(select(func.count()).select_from(ExerciseLog)) == 1
+
+
+def _good_day(services, world, item_id: int, day: date, key: str):
+    programmes.log_exercise(
+        world.patient_a.ctx(at(services, day)),
+        world.record_a.id,
+        item_id,
+        day=day,
+        completed=True,
+        pain_during=2,
+        pain_after=2,
+        submission_key=key,
+    )
+    _, changes = programmes.morning_check(
+        world.patient_a.ctx(at(services, day + timedelta(days=1))),
+        world.record_a.id,
+        day=day + timedelta(days=1),
+        pain=2,
+        stiffness=2,
+        warning_sign=False,
+    )
+    return [c for c in changes]
+
+
+def test_a_dose_step_restarts_the_count_and_never_lowers_a_dose_set_high(services):
+    """Without a harder exercise, the dose steps up: then two more good sessions are
+    needed before the next step; and a dose a clinician set above the range is never cut
+    by a "step up"."""
+    world = make_world(services)
+    finished_checkin(services, world.record_a.id, EXAMPLE)
+    clinician = world.clinician_a.ctx(at(services, DAY))
+    view = programmes.create_from_checkin(clinician, world.record_a.id)
+    catalog = get_catalog()
+    plain = next(
+        e
+        for e in sorted(catalog.exercises.values(), key=lambda e: e.id)
+        if e.tracking.value == "reps"
+        and not e.progresses_to
+        and e.dosage.reps
+        and e.dosage.reps < 15
+    )
+    view = programmes.add_item(clinician, world.record_a.id, plain.id)
+    item = next(i for i in view.items if i.exercise.id == plain.id)
+    start = item.dosage.reps
+    days = [DAY + timedelta(days=n) for n in range(5)]
+    first = _good_day(services, world, item.id, days[0], "a")
+    assert [c for c in first if c.from_exercise == plain.id] == []
+    stepped = [
+        c for c in _good_day(services, world, item.id, days[1], "b") if c.from_exercise == plain.id
+    ]
+    assert [c.decision for c in stepped] == ["progress"]
+    now = next(i for i in programmes.current(clinician, world.record_a.id).items if i.id == item.id)
+    assert now.dosage.reps == start + 2
+    # One good session at the new dose is not yet two: no change.
+    third = [
+        c for c in _good_day(services, world, item.id, days[2], "c") if c.from_exercise == plain.id
+    ]
+    assert third == []
+    # A clinician sets 20 reps; two good sessions later the step up keeps 20, and says why.
+    programmes.set_dosage(
+        world.clinician_a.ctx(at(services, days[3])), world.record_a.id, item.id, {"reps": 20}
+    )
+    _good_day(services, world, item.id, days[3], "d")
+    held = [
+        c for c in _good_day(services, world, item.id, days[4], "e") if c.from_exercise == plain.id
+    ]
+    assert [c.decision for c in held] == ["hold_and_review"]
+    assert "top of its range" in held[0].reason
+    after = next(
+        i for i in programmes.current(clinician, world.record_a.id).items if i.id == item.id
+    )
+    assert after.dosage.reps == 20

@@ -58,3 +58,9 @@ def may_add_patient(role: Role) -> bool:
 def may_administer(role: Role) -> bool:
     """User management and the audit log."""
     return role is Role.admin
+
+
+def may_moderate_feedback(role: Role) -> bool:
+    """Readers' comments on articles are shown only after a clinician or admin approves
+    them."""
+    return role in (Role.clinician, Role.admin)

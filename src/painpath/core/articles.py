@@ -101,6 +101,32 @@ EXPLAINS = (
 )
 
 
+# Which part each section of the check-in result belongs to (the result page links each
+# section to the article that explains it).
+RESULT_SECTIONS = {
+    "stratification": "stratification",
+    "care_level": "stratification",
+    "imaging": "imaging",
+    "category": "classification",
+    "medicines": "medicines",
+    "beliefs": "beliefs",
+    "red_flags": "red_flags",
+}
+
+
+def explainers(articles: dict[str, Article], audience: str) -> dict[str, Article]:
+    """For each part of a page, the article that explains it to this audience: one
+    written for them first, else a patient article (clinicians read those too)."""
+    out: dict[str, Article] = {}
+    ranked = sorted(articles.values(), key=lambda a: (a.meta.audience.value != audience, a.id))
+    for article in ranked:
+        if audience == "patient" and article.meta.audience.value != "patient":
+            continue
+        for part in article.meta.explains:
+            out.setdefault(part, article)
+    return out
+
+
 class FrontMatter(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")

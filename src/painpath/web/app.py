@@ -13,7 +13,16 @@ from painpath import __version__
 from painpath.services.context import Services
 from painpath.services.runtime import open_services
 from painpath.settings import Settings
-from painpath.web import api, clinical_pages, errors, library_pages, pages, programme_pages
+from painpath.web import (
+    api,
+    clinical_pages,
+    errors,
+    learn_api,
+    learn_pages,
+    library_pages,
+    pages,
+    programme_pages,
+)
 from painpath.web.middleware import EdgeMiddleware
 from painpath.web.templating import TEMPLATES
 
@@ -39,7 +48,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(clinical_pages.router)
     app.include_router(library_pages.router)
     app.include_router(programme_pages.router)
+    app.include_router(learn_pages.router)
     app.include_router(api.router)
+    app.include_router(learn_api.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/api/docs", include_in_schema=False)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from painpath.core.accounts import Role
+from painpath.core.articles import explainers
 from painpath.core.progression import PAIN_MONITORING_SOURCES
 from painpath.figures.svg import animation, still_frames
 from painpath.services import patients, programmes
@@ -45,6 +46,12 @@ def _sources(ctx, view) -> dict:
     }
 
 
+def _explained(ctx) -> dict:
+    """The articles that explain the programme and the pain-monitoring model."""
+    audience = "patient" if ctx.actor.role is Role.patient else "clinician"
+    return explainers(catalog_for(ctx).articles, audience)
+
+
 def _int(form: FormFields, name: str) -> int | None:
     value = form.get(name, "").strip()
     if not value:
@@ -73,6 +80,7 @@ def _overview(request: Request, ctx, patient_id: int, status: int = 200, **extra
         today=ctx.now().date().isoformat(),
         **_sources(ctx, view),
         **_builder_context(ctx),
+        explained=_explained(ctx),
         **extra,
     )
 
@@ -91,6 +99,7 @@ def _player(request: Request, ctx, view, item, status: int = 200, **extra):
         stills=[svg(s) for s in still_frames(figure, item.exercise.name, 0.6)] if figure else [],
         cites=Citations(catalog_for(ctx).references),
         today=ctx.now().date().isoformat(),
+        explained=_explained(ctx),
         **extra,
     )
 

@@ -1,0 +1,231 @@
+"""The evidence search: read the question, search the index, re-rank, explain.
+
+1. Read: content words, the vocabulary entries the question mentions (their other terms
+   are searched too, weighted lower) and what kind of answer it asks for (treatment,
+   symptoms, causes ... whose typical words are searched too, weighted lower still).
+2. Search: BM25 in tantivy over titles (boosted) and text.
+3. Re-rank the top candidates: the BM25 score, plus how much of a result's title the
+   question names, plus, with the semantic extra, how close in meaning it is.
+4. Explain: every result says why it matched, and shows a highlighted snippet.
+
+The weights are painpath's own choice, tuned on the development questions in
+benchmarks/search_eval.py and kept here so a change is visible and measured.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from painpath.search.answers import Answer
+from painpath.search.documents import SearchDoc
+from painpath.search.language import Reader, ReadQuery, content_words, words
+from painpath.search.lexical import LexicalIndex, stemmer
+
+
+@dataclass(frozen=True)
+class Weights:
+    title: float = 3.0  # a word in the title counts this many times a word in the text
+    synonym: float = 0.2  # a vocabulary term the person did not write, relative to theirs
+    intent: float = 1.0  # a word typical of the kind of answer asked for
+    title_cover: float = 0.6  # re-rank: share of the result's title the question names
+    semantic: float = 0.0  # re-rank: cosine similarity of question and passage
+    curated: float = 1.0  # the article the vocabulary says answers what the question names
+    candidates: int = 100  # how many BM25 results are re-ranked
+
+
+@dataclass(frozen=True)
+class Result:
+    doc: SearchDoc
+    score: float
+    snippet: str  # HTML: escaped text with <mark> around matched words
+    why: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    results: tuple[Result, ...]
+    read: ReadQuery
+    answers: tuple[Answer, ...] = ()
+    semantic: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+
+MAX_WORD = 40  # longer "words" are dropped by the index's tokenizer, so never match
+
+
+def _quote(phrase: list[str]) -> str:
+    return '"' + " ".join(phrase) + '"' if len(phrase) > 1 else phrase[0]
+
+
+def build_query(read: ReadQuery, weights: Weights) -> str:
+    """The tantivy query for a read question. Only words made of [a-z0-9] reach it, so
+    nothing the person types can change the query's structure."""
+    parts = []
+    for word in dict.fromkeys(w for w in read.words if len(w) <= MAX_WORD):
+        parts.append(f"title:{word}^{weights.title:g} text:{word}")
+    for expansion in read.expansions:
+        for term in expansion.others:
+            phrase = [w for w in words(term) if len(w) <= MAX_WORD]
+            if not phrase:
+                continue
+            q = _quote(phrase)
+            parts.append(
+                f"title:{q}^{weights.title * weights.synonym:g} text:{q}^{weights.synonym:g}"
+            )
+    for intent in read.intents:
+        for cue in intent.answers:
+            parts.extend(f"text:{w}^{weights.intent:g}" for w in words(cue))
+    return " ".join(parts)
+
+
+class SearchEngine:
+    def __init__(
+        self,
+        docs: Sequence[SearchDoc],
+        index: LexicalIndex,
+        reader: Reader,
+        weights: Weights | None = None,
+        semantic: Any = None,  # search.semantic.SemanticIndex, when the extra is installed
+        answers: Any = None,  # search.answers.AnswerCards
+    ) -> None:
+        self.docs = list(docs)
+        self.index = index
+        self.reader = reader
+        self.weights = weights or Weights()
+        self.semantic = semantic
+        self.answers = answers
+        # A result's names: its title (with its section), and each of its other names.
+        self._names = [
+            [set(content_words(f"{d.title} {d.heading or ''}"))]
+            + [set(content_words(a)) for a in d.aliases]
+            for d in self.docs
+        ]
+        self._stem = stemmer()
+        # An article's sections, by article id: the vocabulary can point at an article.
+        self._article_rows: dict[str, list[int]] = {}
+        for row, doc in enumerate(self.docs):
+            if doc.kind == "article" and doc.url:
+                article = doc.url.removeprefix("/learn/").split("#")[0]
+                self._article_rows.setdefault(article, []).append(row)
+
+    def search(self, query: str, limit: int = 10, kinds: set[str] | None = None) -> SearchResults:
+        read = self.reader.read(query[:500])
+        cards = tuple(self.answers.for_query(read)) if self.answers else ()
+        semantic_on = self.semantic is not None and bool(self.weights.semantic)
+        out = []
+        for row, score in self._rank(read):
+            doc = self.docs[row]
+            if kinds and doc.kind not in kinds:
+                continue
+            out.append(self._result(doc, score, read, semantic_on))
+            if len(out) == limit:
+                break
+        return SearchResults(query, tuple(out), read, cards, semantic_on)
+
+    def ranked_ids(self, query: str, limit: int = 100) -> list[str]:
+        """Document ids, best first, without snippets or reasons (for evaluation)."""
+        ranked = self._rank(self.reader.read(query[:500]))
+        return [self.docs[row].id for row, _ in ranked[:limit]]
+
+    def _rank(self, read: ReadQuery) -> list[tuple[int, float]]:
+        if not read.words and not read.expansions:
+            return []
+        w = self.weights
+        hits = self.index.search(build_query(read, w), w.candidates)
+        top = max((h.score for h in hits), default=0.0) or 1.0
+        named = set(read.words) | {
+            x for e in read.expansions for t in (e.matched, *e.others) for x in content_words(t)
+        }
+        scores: dict[int, float] = {}
+        for hit in hits:
+            cover = max((len(n & named) / len(n) for n in self._names[hit.row] if n), default=0)
+            scores[hit.row] = hit.score / top + w.title_cover * cover
+        if self.semantic is not None and w.semantic:
+            for row, similarity in self.semantic.similar(read, w.candidates).items():
+                scores[row] = scores.get(row, 0.0) + w.semantic * similarity
+        for article in self._curated(read):
+            rows = self._article_rows[article]
+            matched = [r for r in rows if r in scores] or rows[:1]
+            for row in matched:
+                scores[row] = scores.get(row, 0.0) + w.curated
+        return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+    def _curated(self, read: ReadQuery) -> list[str]:
+        """The articles the vocabulary names as the answer to what the question names."""
+        return [
+            e.entry.article
+            for e in read.expansions
+            if e.entry.article and e.entry.article in self._article_rows
+        ]
+
+    # -- explaining a result ------------------------------------------------------------
+
+    def _stems(self, text: str) -> list[str]:
+        return self._stem.analyze(text)
+
+    def _result(self, doc: SearchDoc, score: float, read: ReadQuery, semantic_on: bool) -> Result:
+        mine = {s for word in read.words for s in self._stems(word)}
+        synonym_stems: dict[str, tuple[str, str]] = {}
+        for e in read.expansions:
+            for term in e.others:
+                for s in self._stems(term):
+                    if s not in mine:
+                        synonym_stems.setdefault(s, (term, e.matched))
+        cue_stems = {s: i.label for i in read.intents for c in i.answers for s in self._stems(c)}
+        body = f"{doc.title} {doc.heading or ''} {doc.text}"
+        present = set(self._stems(body))
+        why = []
+        own = sorted({w for w in read.words if set(self._stems(w)) & present})
+        if own:
+            why.append("Uses your words: " + ", ".join(own))
+        used = sorted({pair for s, pair in synonym_stems.items() if s in present})
+        for term, matched in used[:3]:
+            why.append(f"Says \u201c{term}\u201d, another name for \u201c{matched}\u201d")
+        labels = sorted({label for s, label in cue_stems.items() if s in present})
+        if labels:
+            why.append("Answers your question about " + " and ".join(labels))
+        if semantic_on:
+            why.append("Close in meaning to your question")
+        curated = {e.entry.article: e.matched for e in read.expansions if e.entry.article}
+        article = (doc.url or "").removeprefix("/learn/").split("#")[0]
+        if doc.kind == "article" and article in curated:
+            why.insert(0, f"painpath's article about \u201c{curated[article]}\u201d")
+        snippet = self._snippet(doc.text, mine | set(synonym_stems) | set(cue_stems))
+        return Result(doc, round(score, 4), snippet, tuple(why))
+
+    def _snippet(self, text: str, stems: set[str], width: int = 240) -> str:
+        """The stretch of text with the most matched words, matches marked."""
+        tokens = list(re.finditer(r"[A-Za-z0-9\u00c0-\u024f']+", text))
+        if not tokens:
+            return html.escape(text[:width])
+        marks = [bool(set(self._stems(t.group())) & stems) for t in tokens]
+        best_start, best = 0, -1
+        for i in range(len(tokens)):
+            start = tokens[i].start()
+            j, count = i, 0
+            while j < len(tokens) and tokens[j].end() - start <= width:
+                count += marks[j]
+                j += 1
+            if count > best:
+                best, best_start = count, i
+            if start > len(text) - width:
+                break
+        start = tokens[best_start].start()
+        end = min(len(text), start + width)
+        out, pos = [], start
+        for t, hit in zip(tokens, marks, strict=True):
+            if t.start() < start or t.end() > end:
+                continue
+            out.append(html.escape(text[pos : t.start()]))
+            word = html.escape(t.group())
+            out.append(f"<mark>{word}</mark>" if hit else word)
+            pos = t.end()
+        out.append(html.escape(text[pos:end]))
+        prefix = "\u2026 " if start > 0 else ""
+        suffix = " \u2026" if end < len(text) else ""
+        return prefix + "".join(out).strip() + suffix
