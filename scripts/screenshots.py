@@ -15,6 +15,9 @@ tests/browser/server.py), drives Debian's Chromium through Playwright and writes
     home.png                the start page, signed out (desktop)
     programme-mobile.png    a patient's home programme made from their check-in (phone)
     player-mobile.png       the guided player with its timer started (phone)
+    search-mobile.png       the evidence search answering "pain down my leg" (phone)
+    article.png             the top of an article, and its footnotes and update log (desktop)
+    exercise-clamshell.png  an exercise page with its three-dimensional figure (desktop)
 """
 
 from __future__ import annotations
@@ -69,6 +72,15 @@ def take(out: Path) -> list[Path]:
             page.goto("/")
             page.wait_for_load_state("networkidle")
             shot(page, "home.png")
+
+            page.goto("/learn/sciatica-pain-down-the-leg")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(out / "article.png"), animations="disabled")
+            saved.append(out / "article.png")
+            page.goto("/exercises/clamshell")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(out / "exercise-clamshell.png"), animations="disabled")
+            saved.append(out / "exercise-clamshell.png")
 
             email, password = server.login("clinician")
             page.goto("/signin")
@@ -168,6 +180,10 @@ def take(out: Path) -> list[Path]:
 
             mobile = browser.new_context(base_url=server.base_url, viewport=MOBILE)
             page = mobile.new_page()
+            page.goto("/search?q=pain+down+my+leg")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(out / "search-mobile.png"), animations="disabled")
+            saved.append(out / "search-mobile.png")
             page.goto("/signin")
             page.wait_for_load_state("networkidle")
             shot(page, "signin-mobile.png")

@@ -170,22 +170,22 @@ class SearchEngine:
 
     def _result(self, doc: SearchDoc, score: float, read: ReadQuery, semantic_on: bool) -> Result:
         mine = {s for word in read.words for s in self._stems(word)}
-        synonym_stems: dict[str, tuple[str, str]] = {}
-        for e in read.expansions:
-            for term in e.others:
-                for s in self._stems(term):
-                    if s not in mine:
-                        synonym_stems.setdefault(s, (term, e.matched))
         cue_stems = {s: i.label for i in read.intents for c in i.answers for s in self._stems(c)}
-        body = f"{doc.title} {doc.heading or ''} {doc.text}"
+        body = f"{doc.title} {doc.heading or ''} {doc.text} {' '.join(doc.aliases)}"
         present = set(self._stems(body))
         why = []
         own = sorted({w for w in read.words if set(self._stems(w)) & present})
         if own:
             why.append("Uses your words: " + ", ".join(own))
-        used = sorted({pair for s, pair in synonym_stems.items() if s in present})
-        for term, matched in used[:3]:
-            why.append(f"Says \u201c{term}\u201d, another name for \u201c{matched}\u201d")
+        # Another name counts when all of its words are there, not just one of them.
+        synonym_stems: set[str] = set()
+        for e in read.expansions:
+            for term in e.others:
+                stems = set(self._stems(" ".join(content_words(term))))
+                if stems and stems <= present and not stems <= mine:
+                    synonym_stems |= stems - mine
+                    why.append(f"Says \u201c{term}\u201d, another name for \u201c{e.matched}\u201d")
+                    break
         labels = sorted({label for s, label in cue_stems.items() if s in present})
         if labels:
             why.append("Answers your question about " + " and ".join(labels))
@@ -195,7 +195,7 @@ class SearchEngine:
         article = (doc.url or "").removeprefix("/learn/").split("#")[0]
         if doc.kind == "article" and article in curated:
             why.insert(0, f"painpath's article about \u201c{curated[article]}\u201d")
-        snippet = self._snippet(doc.text, mine | set(synonym_stems) | set(cue_stems))
+        snippet = self._snippet(doc.text, mine | synonym_stems | set(cue_stems))
         return Result(doc, round(score, 4), snippet, tuple(why))
 
     def _snippet(self, text: str, stems: set[str], width: int = 240) -> str:

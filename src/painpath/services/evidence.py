@@ -193,10 +193,8 @@ def _semantic(ctx: Context, docs: list[SearchDoc], compute: bool, progress: Call
         embed_text(d.title + (f" \u2014 {d.heading}" if d.heading else ""), d.text) for d in docs
     ]
     if not compute:
-        missing = len(
-            set(vector_key(embedder.model, t) for t in texts)
-            - cache.known(vector_key(embedder.model, t) for t in texts)
-        )
+        keys = {vector_key(embedder.model, t) for t in texts}
+        missing = len(keys - cache.known(keys))
         if missing:
             return None, (
                 f"Semantic search is waiting for {missing} passage vector(s); "
