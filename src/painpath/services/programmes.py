@@ -160,7 +160,7 @@ def current(ctx: Context, patient_id: int) -> ProgrammeView | None:
     with patient_transaction(ctx, patient_id, PatientAction.read) as (session, _patient):
         programme = _active(session, patient_id)
         audit.record(session, ctx, "programme.read", subject_type="patient", subject_id=patient_id)
-        return _view(session, ctx, programme, ctx.now().date()) if programme else None
+        return _view(session, ctx, programme, ctx.today()) if programme else None
 
 
 def create_from_checkin(ctx: Context, patient_id: int) -> ProgrammeView:
@@ -195,7 +195,7 @@ def create_from_checkin(ctx: Context, patient_id: int) -> ProgrammeView:
         audit.record(
             session, ctx, "programme.create", subject_type="programme", subject_id=programme.id
         )
-        return _view(session, ctx, programme, ctx.now().date())
+        return _view(session, ctx, programme, ctx.today())
 
 
 def _store(
@@ -269,7 +269,7 @@ def log_exercise(
             errors[name] = f"{value} is out of range 0–10"
     if completed and pain_during is None:
         errors["pain_during"] = "Say how much it hurt during the exercise (0–10)."
-    if day > ctx.now().date():
+    if day > ctx.today():
         errors["day"] = "cannot be in the future"
     if not submission_key or len(submission_key) > 64:
         errors["submission_key"] = "is required"
@@ -281,7 +281,7 @@ def log_exercise(
         if programme is None or item is None or item.programme_id != programme.id:
             raise NotFound("programme exercise")
         if session.scalar(select(ExerciseLog).where(ExerciseLog.submission_key == submission_key)):
-            return _view(session, ctx, programme, ctx.now().date())
+            return _view(session, ctx, programme, ctx.today())
         session.add(
             ExerciseLog(
                 programme_id=programme.id,
@@ -299,7 +299,7 @@ def log_exercise(
         audit.record(
             session, ctx, "exercise.log", subject_type="programme", subject_id=programme.id
         )
-        return _view(session, ctx, programme, ctx.now().date())
+        return _view(session, ctx, programme, ctx.today())
 
 
 def morning_check(
@@ -331,7 +331,7 @@ def morning_check(
             )
         )
         if existing is not None:  # answered already today: keep the first, change nothing
-            return _view(session, ctx, programme, ctx.now().date()), []
+            return _view(session, ctx, programme, ctx.today()), []
         session.add(
             MorningCheck(
                 programme_id=programme.id,
@@ -352,7 +352,7 @@ def morning_check(
             subject_id=programme.id,
             detail=f"{len(changes)} change(s)",
         )
-        return _view(session, ctx, programme, ctx.now().date()), changes
+        return _view(session, ctx, programme, ctx.today()), changes
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -503,7 +503,7 @@ def handout(ctx: Context, patient_id: int, programme_id: int | None = None) -> t
         )
         if programme is None or programme.patient_id != patient_id:
             raise NotFound("programme")
-        view = _view(session, ctx, programme, ctx.now().date())
+        view = _view(session, ctx, programme, ctx.today())
         audit.record(
             session, ctx, "programme.handout", subject_type="programme", subject_id=programme.id
         )
@@ -512,7 +512,7 @@ def handout(ctx: Context, patient_id: int, programme_id: int | None = None) -> t
         [HandoutItem(i.exercise, i.dosage, i.reasons) for i in view.items],
         clinic_name=ctx.settings.clinic_name,
         person=name,
-        start=ctx.now().date(),
+        start=ctx.today(),
         left_out=view.left_out,
     )
     return f"programme-{patient_id}.pdf", handout_pdf(html)
@@ -617,7 +617,7 @@ def assign_protocol(ctx: Context, patient_id: int, protocol_id: str) -> Programm
             session, ctx, patient_id, built, DEFAULT_BASELINE, "protocol", None, protocol.name
         )
         _edit(session, ctx, programme, None, "assigned", f"Ready-made programme: {protocol.name}.")
-        return _view(session, ctx, programme, ctx.now().date())
+        return _view(session, ctx, programme, ctx.today())
 
 
 def add_item(ctx: Context, patient_id: int, exercise_id: str) -> ProgrammeView:
@@ -644,7 +644,7 @@ def add_item(ctx: Context, patient_id: int, exercise_id: str) -> ProgrammeView:
         session.add(item)
         session.flush()
         _edit(session, ctx, programme, item, "edited", f"Added {exercise.name}.")
-        return _view(session, ctx, programme, ctx.now().date())
+        return _view(session, ctx, programme, ctx.today())
 
 
 def _owned_item(session: Session, patient_id: int, item_id: int) -> tuple[Programme, ProgrammeItem]:
@@ -669,7 +669,7 @@ def remove_item(ctx: Context, patient_id: int, item_id: int) -> ProgrammeView:
             "edited",
             f"Removed {item.exercise_id.replace('_', ' ')}.",
         )
-        return _view(session, ctx, programme, ctx.now().date())
+        return _view(session, ctx, programme, ctx.today())
 
 
 def move_item(ctx: Context, patient_id: int, item_id: int, direction: str) -> ProgrammeView:
@@ -688,7 +688,7 @@ def move_item(ctx: Context, patient_id: int, item_id: int, direction: str) -> Pr
             audit.record(
                 session, ctx, "programme.reorder", subject_type="programme", subject_id=programme.id
             )
-        return _view(session, ctx, programme, ctx.now().date())
+        return _view(session, ctx, programme, ctx.today())
 
 
 def set_dosage(
@@ -713,7 +713,7 @@ def set_dosage(
             "Dose changed by your clinician.",
             item.exercise_id,
         )
-        return _view(session, ctx, programme, ctx.now().date())
+        return _view(session, ctx, programme, ctx.today())
 
 
 def override_change(ctx: Context, patient_id: int, change_id: int) -> ProgrammeView:
@@ -745,7 +745,7 @@ def override_change(ctx: Context, patient_id: int, change_id: int) -> ProgrammeV
             f"Your clinician kept {library[item.exercise_id].name} instead.",
             before,
         )
-        return _view(session, ctx, programme, ctx.now().date())
+        return _view(session, ctx, programme, ctx.today())
 
 
 def save_template(ctx: Context, patient_id: int, name: str) -> int:
@@ -815,7 +815,7 @@ def assign_template(ctx: Context, patient_id: int, template_id: int) -> Programm
             session, ctx, patient_id, built, DEFAULT_BASELINE, "clinician", None, template.name
         )
         _edit(session, ctx, programme, None, "assigned", f"Template: {template.name}.")
-        return _view(session, ctx, programme, ctx.now().date())
+        return _view(session, ctx, programme, ctx.today())
 
 
 def set_thresholds(ctx: Context, patient_id: int, values: dict[str, int | None]) -> ProgrammeView:
@@ -840,4 +840,4 @@ def set_thresholds(ctx: Context, patient_id: int, values: dict[str, int | None])
             f"{thresholds.after_max}/10, next morning up to {thresholds.morning_tolerance} above "
             f"usual, {thresholds.sessions_to_progress} good sessions before stepping up.",
         )
-        return _view(session, ctx, programme, ctx.now().date())
+        return _view(session, ctx, programme, ctx.today())

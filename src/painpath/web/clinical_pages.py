@@ -234,7 +234,7 @@ def _instrument_page(
         errors=errors or {},
         values=values or {},
         submission_key=secrets.token_urlsafe(16),
-        today=date.today().isoformat(),
+        today=ctx.today().isoformat(),
     )
 
 
