@@ -46,14 +46,16 @@ def evidence_import(
     the good ones are stored together or not at all, then the index is rebuilt."""
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+    from sqlalchemy.exc import SQLAlchemyError
 
     from painpath.services import evidence
     from painpath.services.errors import ServiceError
 
-    name = corpus or re.sub(r"[^a-z0-9_-]+", "-", file.stem.lower()).strip("-_") or "corpus"
+    name = corpus or re.sub(r"[^a-z0-9_-]+", "-", file.stem.lower()).strip("-_")[:80] or "corpus"
     ctx = _services_context()
     console = Console(stderr=True)
-    total = sum(1 for _ in file.open("rb"))
+    with file.open("rb") as counting:
+        total = sum(1 for _ in counting)
     try:
         with (
             file.open(encoding="utf-8", errors="strict") as handle,
@@ -78,10 +80,13 @@ def evidence_import(
     except UnicodeDecodeError as error:
         _fail(f"{file} is not UTF-8 text (byte {error.start}); nothing was imported.")
     except (ServiceError, ValueError) as error:
-        _fail(str(error))
+        _fail(error.describe() if isinstance(error, ServiceError) else str(error))
+    except SQLAlchemyError as error:
+        _fail(f"The database refused the import ({type(error).__name__}); nothing was imported.")
     typer.echo(
         f"Corpus {name!r}: read {report.read} row(s): {report.added} added, "
-        f"{report.updated} updated, {report.removed} removed, {len(report.rejected)} rejected."
+        f"{report.updated} updated, {report.unchanged} unchanged, {report.removed} removed, "
+        f"{len(report.rejected)} rejected."
     )
     for rejected in report.rejected[:show]:
         who = f" ({rejected.id})" if rejected.id else ""

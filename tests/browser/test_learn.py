@@ -43,7 +43,7 @@ def test_the_search_answers_a_scan_question_with_a_card(new_context):
     page = new_context(viewport={"width": 360, "height": 740}).new_page()
     page.goto("/search?q=do+I+need+an+x-ray+for+my+back")
     card = page.locator("section.answer")
-    expect(card.get_by_role("heading")).to_have_text("Do I need a scan?")
+    expect(card.get_by_role("heading")).to_have_text("Do I need a scan for back pain?")
     expect(card.get_by_role("link", name="Read the full article")).to_have_attribute(
         "href", "/learn/mri-what-a-scan-can-tell-you"
     )

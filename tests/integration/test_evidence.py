@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from painpath.cli import app
 from painpath.search import lexical
 from painpath.services import evidence
-from painpath.services.errors import Forbidden
+from painpath.services.errors import Forbidden, InvalidInput
 from painpath.services.runtime import system_context
 from painpath.settings import get_settings
 from painpath.store.models import AuditEvent, EvidenceDocument
@@ -61,10 +61,11 @@ def test_bad_rows_are_reported_by_line_and_the_good_ones_become_searchable(servi
             GOOD[1],
             {"_id": "p1", "title": "Again", "text": "same id twice"},
             {"_id": 7, "title": "T", "text": "a number is not an id"},
+            {"_id": "z", "title": "T", "text": "a NUL \u0000 in the text"},
         ),
         "clinic",
     )
-    assert (report.read, report.added, report.updated) == (9, 2, 0)
+    assert (report.read, report.added, report.updated) == (10, 2, 0)
     reasons = {r.line: r.reason for r in report.rejected}
     assert reasons[2].startswith("not valid JSON")
     assert reasons[3] == "title: empty"
@@ -73,6 +74,7 @@ def test_bad_rows_are_reported_by_line_and_the_good_ones_become_searchable(servi
     assert reasons[6] == "not a JSON object"
     assert reasons[8] == "repeats the id of line 1"
     assert reasons[9] == "_id: must be text"
+    assert reasons[10] == "text: contains a NUL character"
     assert count(services) == 2
     found = evidence.search(ctx, "tailbone cushion", 5)
     top = found.results[0]
@@ -82,15 +84,18 @@ def test_bad_rows_are_reported_by_line_and_the_good_ones_become_searchable(servi
         event = session.scalars(
             select(AuditEvent).where(AuditEvent.action == "evidence.import")
         ).one()
-    assert "added 2" in event.detail and "rejected 7" in event.detail
+    assert "added 2" in event.detail and "rejected 8" in event.detail
 
 
 def test_importing_again_updates_and_replace_removes_what_the_file_no_longer_has(services):
     ctx = system_context(services)
     evidence.import_corpus(ctx, rows(*GOOD), "clinic")
     changed = {**GOOD[0], "text": "Now about hip rotation stretches for the piriformis."}
-    again = evidence.import_corpus(ctx, rows(changed), "clinic")
-    assert (again.added, again.updated, again.removed) == (0, 1, 0)
+    again = evidence.import_corpus(ctx, rows(changed, GOOD[1]), "clinic")
+    assert (again.added, again.updated, again.unchanged, again.removed) == (0, 1, 1, 0)
+    with pytest.raises(InvalidInput, match="nothing was replaced"):
+        evidence.import_corpus(ctx, rows('{"_id": "broken"', changed), "clinic", replace=True)
+    assert count(services) == 2
     assert count(services) == 2
     replaced = evidence.import_corpus(ctx, rows(changed), "clinic", replace=True)
     assert replaced.removed == 1 and count(services) == 1
@@ -152,8 +157,9 @@ def test_only_an_administrator_imports_or_reindexes(services):
 
 
 def test_a_corpus_name_must_be_a_simple_slug(services):
-    with pytest.raises(ValueError, match="corpus name"):
-        evidence.import_corpus(system_context(services), rows(*GOOD), "../etc")
+    for bad in ("../etc", "clinic\n", "Clinic", ""):
+        with pytest.raises(ValueError, match="corpus name"):
+            evidence.import_corpus(system_context(services), rows(*GOOD), bad)
 
 
 def test_painpaths_own_content_is_indexed_articles_by_section(sqlite_services):
@@ -194,7 +200,7 @@ def test_cli_import_reports_rejected_rows_then_search_finds_the_good_ones(run, t
     result = run("evidence", "import", str(corpus))
     assert result.exit_code == 0, result.output
     assert (
-        "Corpus 'leaflets-2026': read 3 row(s): 2 added, 0 updated, 0 removed, 1 rejected."
+        "Corpus 'leaflets-2026': read 3 row(s): 2 added, 0 updated, 0 unchanged, 0 removed, 1 rejected."
         in result.output
     )
     assert "line 3 (bad): title: missing; text: missing" in result.output
@@ -221,3 +227,85 @@ def test_cli_reindex_says_what_it_built(run):
     assert result.exit_code == 0, result.output
     assert "passages searchable (lexical)" in result.output
     assert "turned off" in result.output
+
+
+LEAFLETS = [
+    {
+        "_id": f"l{n}",
+        "title": f"Back stretch leaflet {n}",
+        "text": "A back stretch for stiff backs, held gently.",
+    }
+    for n in range(150)
+]
+
+
+def test_a_large_corpus_does_not_hide_painpaths_own_answers(sqlite_services):
+    ctx = system_context(sqlite_services)
+    evidence.import_corpus(ctx, rows(*LEAFLETS), "leaflets")
+    exercises = evidence.search(ctx, "back stretch", 10, {"exercise"}).results
+    assert exercises and all(r.doc.kind == "exercise" for r in exercises)
+    everything = evidence.search(ctx, "back stretch", 10).results
+    assert any(r.doc.kind != "imported" for r in everything[:3])
+
+
+def test_warning_signs_in_everyday_words_come_first(sqlite_services):
+    ctx = system_context(sqlite_services)
+    for question in (
+        "can't pee and back pain",
+        "fell and cant stand on my leg",
+        "wet myself back pain",
+    ):
+        found = evidence.search(ctx, question, 5)
+        assert [a.id for a in found.answers] == ["red-flags"], question
+        top = found.results[0].doc
+        assert top.url and top.url.startswith("/learn/red-flags-when-to-get-help"), (
+            question,
+            top.id,
+        )
+
+
+def test_no_personal_check_in_verdict_is_searchable(sqlite_services):
+    """Out of a check-in, "Your answers did not show ..." would clear a stranger."""
+    ctx = system_context(sqlite_services)
+    for question in (
+        "worried something is badly wrong",
+        "do I need an x-ray",
+        "what kind of back pain",
+    ):
+        for result in evidence.search(ctx, question, 10).results:
+            if result.doc.kind == "explanation":  # only what each warning sign means
+                assert result.doc.id.startswith("explanation:redflag.")
+                assert not result.doc.text.startswith(("You ", "Your ")), result.doc.id
+
+
+def test_a_long_passage_is_searched_with_bounded_work(sqlite_services):
+    ctx = system_context(sqlite_services)
+    long_text = "zebra " + "filler words about nothing much " * 1500  # about 48,000 characters
+    evidence.import_corpus(ctx, rows({"_id": "long", "title": "Long", "text": long_text}), "big")
+    result = evidence.search(ctx, "zebra", 3).results[0]
+    assert result.doc.id == "imported:big:long" and len(result.snippet) < 400
+    too_long = evidence.import_corpus(
+        ctx, rows({"_id": "x", "title": "X", "text": "a" * 60_000}), "big"
+    )
+    assert "split it into passages" in too_long.rejected[0].reason
+
+
+def test_if_a_rebuild_fails_the_previous_index_keeps_serving(sqlite_services, monkeypatch):
+    ctx = system_context(sqlite_services)
+    evidence.import_corpus(ctx, rows(*GOOD), "clinic")
+    assert evidence.search(ctx, "tailbone", 3).results
+    evidence.import_corpus(ctx, rows({"_id": "p3", "title": "Hip", "text": "new text"}), "clinic")
+
+    def fails(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(evidence, "build_index", fails)
+    assert evidence.search(ctx, "tailbone", 3).results[0].doc.id == "imported:clinic:p2"
+
+
+def test_new_passage_vectors_are_noticed_without_a_restart(sqlite_services):
+    ctx = system_context(sqlite_services)
+    first = evidence.engine_for(ctx)
+    assert evidence.engine_for(ctx) is first
+    (sqlite_services.settings.data_dir / "search" / "vectors.sqlite3").write_bytes(b"")
+    assert evidence.engine_for(ctx) is not first  # the vector store changed: look again

@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from painpath.services import feedback, programmes
@@ -74,9 +75,10 @@ def test_feedback_is_kept_private_until_a_clinician_approves_the_comment(sqlite_
     queue = clinician.get("/moderation").text
     assert "This calmed me down a lot." in queue
     fid = re.search(r'action="/moderation/(\d+)"', queue).group(1)
+    version = re.search(r'name="version" value="(\w+)"', queue).group(1)
     done = clinician.post(
         f"/moderation/{fid}",
-        data={"decision": "approve", "csrf_token": ccsrf},
+        data={"decision": "approve", "version": version, "csrf_token": ccsrf},
         follow_redirects=False,
     )
     assert done.status_code == 303
@@ -114,8 +116,12 @@ def test_patients_cannot_moderate_and_a_rejected_comment_stays_hidden(sqlite_ser
     assert patient.get("/moderation").status_code == 403
     admin = client_for(sqlite_services)
     csrf = sign_in(admin, world.admin.email, world.admin.password)
-    fid = re.search(r'action="/moderation/(\d+)"', admin.get("/moderation").text).group(1)
-    admin.post(f"/moderation/{fid}", data={"decision": "reject", "csrf_token": csrf})
+    queue = admin.get("/moderation").text
+    fid = re.search(r'action="/moderation/(\d+)"', queue).group(1)
+    version = re.search(r'name="version" value="(\w+)"', queue).group(1)
+    admin.post(
+        f"/moderation/{fid}", data={"decision": "reject", "version": version, "csrf_token": csrf}
+    )
     assert "spam.example" not in client_for(sqlite_services).get(f"/learn/{ARTICLE}").text
     assert "Nothing waiting." in admin.get("/moderation").text
 
@@ -126,7 +132,7 @@ def test_search_page_understands_lay_words_and_explains_results(sqlite_services)
     assert 'href="/learn/slipped-disc-explained' in page
     assert "Why this result" in page and "<mark>" in page
     scan = client.get("/search", params={"q": "do I need an MRI?"}).text
-    assert "Do I need a scan?" in scan  # the answer card
+    assert "Do I need a scan for back pain?" in scan  # the answer card
     assert 'href="/learn/mri-what-a-scan-can-tell-you"' in scan
     hostile = client.get("/search", params={"q": "<script>alert(1)</script> back"}).text
     assert "<script>alert(1)" not in hostile
@@ -160,3 +166,52 @@ def test_api_lists_articles_and_searches(sqlite_services):
     assert found["results"] and found["results"][0]["why"]
     assert client.get("/api/v1/search", params={"q": ""}).status_code == 422
     assert client.get("/api/v1/articles/nope").status_code == 404
+
+
+def test_a_comment_changed_after_the_moderator_read_it_is_not_approved(sqlite_services):
+    world = make_world(sqlite_services)
+    reader = world.patient_a.ctx(sqlite_services)
+    feedback.submit(reader, ARTICLE, True, "Helpful, thank you.")
+    clinician = client_for(sqlite_services)
+    csrf = sign_in(clinician, world.clinician_a.email, world.clinician_a.password)
+    queue = clinician.get("/moderation").text
+    fid = re.search(r'action="/moderation/(\d+)"', queue).group(1)
+    seen = re.search(r'name="version" value="(\w+)"', queue).group(1)
+    feedback.submit(reader, ARTICLE, True, "Call me on 07700 900123")  # changed meanwhile
+    stale = clinician.post(
+        f"/moderation/{fid}", data={"decision": "approve", "version": seen, "csrf_token": csrf}
+    )
+    assert stale.status_code == 409 and "changed or already reviewed" in stale.text
+    assert "07700" not in client_for(sqlite_services).get(f"/learn/{ARTICLE}").text
+    assert "Call me on 07700 900123" in stale.text  # shown again for review
+
+
+def test_nobody_approves_their_own_comment(sqlite_services):
+    from painpath.services.errors import Forbidden
+
+    world = make_world(sqlite_services)
+    own = world.clinician_a.ctx(sqlite_services)
+    feedback.submit(own, ARTICLE, True, "My own note.")
+    pending = feedback.queue(own)[0]
+    with pytest.raises(Forbidden):
+        feedback.moderate(own, pending.id, True, pending.version)
+
+
+def test_a_rejected_comment_is_its_authors_to_know_about(sqlite_services):
+    world = make_world(sqlite_services)
+    feedback.submit(world.patient_a.ctx(sqlite_services), ARTICLE, False, "spam spam")
+    pending = feedback.queue(world.admin.ctx(sqlite_services))[0]
+    feedback.moderate(world.admin.ctx(sqlite_services), pending.id, False, pending.version)
+    reader = client_for(sqlite_services)
+    sign_in(reader, world.patient_a.email, world.patient_a.password)
+    assert "Your comment was not published" in reader.get(f"/learn/{ARTICLE}").text
+
+
+def test_search_setup_notes_are_for_administrators_only(sqlite_services):
+    world = make_world(sqlite_services)
+    public = client_for(sqlite_services).get("/search", params={"q": "back pain"}).text
+    assert "PAINPATH_SEARCH_MODEL" not in public
+    admin = client_for(sqlite_services)
+    sign_in(admin, world.admin.email, world.admin.password)
+    assert "PAINPATH_SEARCH_MODEL=none" in admin.get("/search", params={"q": "back pain"}).text
+    assert client_for(sqlite_services).get("/api/v1/search", params={"q": "   "}).status_code == 422

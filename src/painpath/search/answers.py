@@ -28,9 +28,15 @@ class AnswerCard(BaseModel):
     title: str
     asks: tuple[str, ...] = Field(min_length=1)
     about: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()  # not shown when the question says one of these
     text: str = Field(min_length=40)
     article: str
     sources: tuple[str, ...] = Field(min_length=1)
+    # Also shown when the question names something the vocabulary links to this card's
+    # article (e.g. "can't pee" -> the warning-signs article -> the warning-signs card).
+    by_vocabulary: bool = False
+    # Warning signs: when this card shows, reassuring cards do not.
+    urgent: bool = False
 
 
 class AnswerCardsFile(BaseModel):
@@ -50,10 +56,15 @@ class AnswerCards:
 
     def for_query(self, read: ReadQuery) -> list[Answer]:
         tokens = words(read.text)
-        out = []
+        linked = {e.entry.article for e in read.expansions if e.entry.article}
+        shown = []
         for card in self.cards:
             asked = any(_contains(tokens, p) for p in card.asks)
             topical = not card.about or any(_contains(tokens, p) for p in card.about)
-            if asked and topical:
-                out.append(Answer(card.id, card.title, card.text, card.article, card.sources))
-        return out
+            linked_here = card.by_vocabulary and card.article in linked
+            excluded = any(_contains(tokens, p) for p in card.unless)
+            if ((asked and topical) or linked_here) and not excluded:
+                shown.append(card)
+        if any(card.urgent for card in shown):
+            shown = [card for card in shown if card.urgent]
+        return [Answer(c.id, c.title, c.text, c.article, c.sources) for c in shown]

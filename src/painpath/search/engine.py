@@ -34,6 +34,7 @@ class Weights:
     title_cover: float = 0.6  # re-rank: share of the result's title the question names
     semantic: float = 0.0  # re-rank: cosine similarity of question and passage
     curated: float = 1.0  # the article the vocabulary says answers what the question names
+    safety: float = 3.0  # ... when it names a warning sign: safety information comes first
     candidates: int = 100  # how many BM25 results are re-ranked
 
 
@@ -55,6 +56,8 @@ class SearchResults:
     notes: tuple[str, ...] = field(default=())
 
 
+WARNING_SIGN_PREFIX = "explanation:redflag."
+SCAN_CHARS = 20_000  # snippets and reasons read at most this much of a long passage
 MAX_WORD = 40  # longer "words" are dropped by the index's tokenizer, so never match
 
 
@@ -62,9 +65,14 @@ def _quote(phrase: list[str]) -> str:
     return '"' + " ".join(phrase) + '"' if len(phrase) > 1 else phrase[0]
 
 
-def build_query(read: ReadQuery, weights: Weights) -> str:
+KINDS = ("article", "exercise", "explanation", "imported")
+OWN_KINDS = {"article", "exercise", "explanation"}  # painpath's own content
+
+
+def build_query(read: ReadQuery, weights: Weights, kinds: set[str] | None = None) -> str:
     """The tantivy query for a read question. Only words made of [a-z0-9] reach it, so
-    nothing the person types can change the query's structure."""
+    nothing the person types can change the query's structure. With `kinds`, only those
+    kinds of result can match (filtered in the index, before any limit)."""
     parts = []
     for word in dict.fromkeys(w for w in read.words if len(w) <= MAX_WORD):
         parts.append(f"title:{word}^{weights.title:g} text:{word}")
@@ -80,6 +88,9 @@ def build_query(read: ReadQuery, weights: Weights) -> str:
     for intent in read.intents:
         for cue in intent.answers:
             parts.extend(f"text:{w}^{weights.intent:g}" for w in words(cue))
+    if kinds and parts:
+        wanted = " ".join(f"kind:{k}" for k in KINDS if k in kinds)
+        return f"+({wanted}) +({' '.join(parts)})"
     return " ".join(parts)
 
 
@@ -92,6 +103,7 @@ class SearchEngine:
         weights: Weights | None = None,
         semantic: Any = None,  # search.semantic.SemanticIndex, when the extra is installed
         answers: Any = None,  # search.answers.AnswerCards
+        safety_articles: frozenset[str] = frozenset(),  # articles on warning signs
     ) -> None:
         self.docs = list(docs)
         self.index = index
@@ -99,6 +111,7 @@ class SearchEngine:
         self.weights = weights or Weights()
         self.semantic = semantic
         self.answers = answers
+        self.safety_articles = safety_articles
         # A result's names: its title (with its section), and each of its other names.
         self._names = [
             [set(content_words(f"{d.title} {d.heading or ''}"))]
@@ -117,14 +130,20 @@ class SearchEngine:
         read = self.reader.read(query[:500])
         cards = tuple(self.answers.for_query(read)) if self.answers else ()
         semantic_on = self.semantic is not None and bool(self.weights.semantic)
-        out = []
-        for row, score in self._rank(read):
-            doc = self.docs[row]
-            if kinds and doc.kind not in kinds:
-                continue
-            out.append(self._result(doc, score, read, semantic_on))
-            if len(out) == limit:
-                break
+        ranked = self._rank(read, kinds)
+        chosen = [row for row, _ in ranked[:limit]]
+        # A clinic's large corpus must not hide painpath's own answer: the best of it
+        # keeps a place near the top.
+        own = [row for row, _ in ranked if self.docs[row].kind != "imported"]
+        if not own and not kinds:  # the corpus filled every candidate place: ask again
+            own_ranked = self._rank(read, OWN_KINDS)
+            own = [row for row, _ in own_ranked]
+            ranked += own_ranked
+        if own and own[0] not in chosen:
+            chosen.insert(min(2, len(chosen)), own[0])
+            chosen = chosen[:limit]
+        score = dict(ranked)
+        out = [self._result(self.docs[row], score[row], read, semantic_on) for row in chosen]
         return SearchResults(query, tuple(out), read, cards, semantic_on)
 
     def ranked_ids(self, query: str, limit: int = 100) -> list[str]:
@@ -132,11 +151,11 @@ class SearchEngine:
         ranked = self._rank(self.reader.read(query[:500]))
         return [self.docs[row].id for row, _ in ranked[:limit]]
 
-    def _rank(self, read: ReadQuery) -> list[tuple[int, float]]:
+    def _rank(self, read: ReadQuery, kinds: set[str] | None = None) -> list[tuple[int, float]]:
         if not read.words and not read.expansions:
             return []
         w = self.weights
-        hits = self.index.search(build_query(read, w), w.candidates)
+        hits = self.index.search(build_query(read, w, kinds), w.candidates)
         top = max((h.score for h in hits), default=0.0) or 1.0
         named = set(read.words) | {
             x for e in read.expansions for t in (e.matched, *e.others) for x in content_words(t)
@@ -148,12 +167,18 @@ class SearchEngine:
         if self.semantic is not None and w.semantic:
             nearest = self.semantic.similar(read, w.candidates, also=list(scores))
             for row, similarity in nearest.items():
-                scores[row] = scores.get(row, 0.0) + w.semantic * similarity
+                if not kinds or self.docs[row].kind in kinds:
+                    scores[row] = scores.get(row, 0.0) + w.semantic * similarity
         for article in self._curated(read):
-            rows = self._article_rows[article]
+            safety = article in self.safety_articles
+            rows = [r for r in self._article_rows[article] if not kinds or "article" in kinds]
             matched = [r for r in rows if r in scores] or rows[:1]
             for row in matched:
-                scores[row] = scores.get(row, 0.0) + w.curated
+                scores[row] = scores.get(row, 0.0) + (w.safety if safety else w.curated)
+            if safety:  # and the warning signs the question matched, explained
+                for row in list(scores):
+                    if self.docs[row].id.startswith(WARNING_SIGN_PREFIX):
+                        scores[row] += w.safety / 2
         return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
     def _curated(self, read: ReadQuery) -> list[str]:
@@ -172,7 +197,8 @@ class SearchEngine:
     def _result(self, doc: SearchDoc, score: float, read: ReadQuery, semantic_on: bool) -> Result:
         mine = {s for word in read.words for s in self._stems(word)}
         cue_stems = {s: i.label for i in read.intents for c in i.answers for s in self._stems(c)}
-        body = f"{doc.title} {doc.heading or ''} {doc.text} {' '.join(doc.aliases)}"
+        text = doc.text[:SCAN_CHARS]
+        body = f"{doc.title} {doc.heading or ''} {text} {' '.join(doc.aliases)}"
         present = set(self._stems(body))
         why = []
         own = sorted({w for w in read.words if set(self._stems(w)) & present})
@@ -196,7 +222,7 @@ class SearchEngine:
         article = (doc.url or "").removeprefix("/learn/").split("#")[0]
         if doc.kind == "article" and article in curated:
             why.insert(0, f"painpath's article about \u201c{curated[article]}\u201d")
-        snippet = self._snippet(doc.text, mine | synonym_stems | set(cue_stems))
+        snippet = self._snippet(text, mine | synonym_stems | set(cue_stems))
         return Result(doc, round(score, 4), snippet, tuple(why))
 
     def _snippet(self, text: str, stems: set[str], width: int = 240) -> str:
@@ -204,18 +230,23 @@ class SearchEngine:
         tokens = list(re.finditer(r"[A-Za-z0-9\u00c0-\u024f']+", text))
         if not tokens:
             return html.escape(text[:width])
-        marks = [bool(set(self._stems(t.group())) & stems) for t in tokens]
-        best_start, best = 0, -1
+        seen: dict[str, bool] = {}
+        marks = []
+        for t in tokens:
+            word = t.group().lower()
+            if word not in seen:
+                seen[word] = bool(set(self._stems(word)) & stems)
+            marks.append(seen[word])
+        # Slide a window of `width` characters over the words, counting matches in it.
+        best_start, best, count, j = 0, -1, 0, 0
         for i in range(len(tokens)):
-            start = tokens[i].start()
-            j, count = i, 0
-            while j < len(tokens) and tokens[j].end() - start <= width:
+            while j < len(tokens) and tokens[j].end() - tokens[i].start() <= width:
                 count += marks[j]
                 j += 1
             if count > best:
                 best, best_start = count, i
-            if start > len(text) - width:
-                break
+            count -= marks[i] if j > i else 0
+            j = max(j, i + 1)
         start = tokens[best_start].start()
         end = min(len(text), start + width)
         out, pos = [], start

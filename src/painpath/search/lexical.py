@@ -26,6 +26,7 @@ WRITER_HEAP = 400_000_000
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_unsigned_field("row", stored=True, indexed=False, fast=True)
+    builder.add_text_field("kind", tokenizer_name="raw")
     builder.add_text_field("title", tokenizer_name="en_stem")
     builder.add_text_field("text", tokenizer_name="en_stem")
     return builder.build()
@@ -70,6 +71,7 @@ def _write(staging: Path, docs: Sequence[SearchDoc]) -> None:
             title = f"{doc.title} {doc.heading}" if doc.heading else doc.title
             document = tantivy.Document()
             document.add_unsigned("row", row)
+            document.add_text("kind", doc.kind)
             document.add_text("title", title)
             # Other names count as text (a long list of them must not outweigh a title),
             # and the engine checks whether the question names one (title cover).

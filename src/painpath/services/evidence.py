@@ -10,9 +10,12 @@ one only when complete.
 from __future__ import annotations
 
 import json
+import logging
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import delete, func, select
 
 from painpath.catalog import Catalog
-from painpath.core.articles import RESULT_SECTIONS, explainers, plain
+from painpath.core.articles import explainers, plain
 from painpath.search.answers import AnswerCards
 from painpath.search.documents import SearchDoc, collection_version
 from painpath.search.engine import SearchEngine, SearchResults, Weights
@@ -30,11 +33,19 @@ from painpath.search.lexical import LexicalIndex, build_index
 from painpath.services import audit
 from painpath.services.checkins import catalog_for
 from painpath.services.context import Context
+from painpath.services.errors import InvalidInput
 from painpath.store.db import transaction
 from painpath.store.models import EvidenceDocument
 
+try:  # a lock across processes where the platform has one (Linux, macOS)
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+log = logging.getLogger("painpath.search")
+
 # Bump when what is indexed, or how, changes: old indexes are then rebuilt.
-INDEX_FORMAT = "2"
+INDEX_FORMAT = "3"
 
 
 def content_documents(catalog: Catalog) -> list[SearchDoc]:
@@ -69,42 +80,21 @@ def content_documents(catalog: Catalog) -> list[SearchDoc]:
                 licence="CC-BY-4.0",
             )
         )
-    explainers = _explainer_articles(catalog)
-    for name, section in catalog.guidance.sections().items():
-        for st in section.statements:
-            if st.audience.value == "clinician":
-                continue
-            docs.append(
-                SearchDoc(
-                    id=f"explanation:{name}.{st.id}",
-                    kind="explanation",
-                    title=_explanation_title(name),
-                    text=" ".join([st.text, *st.reasons]),
-                    url=explainers.get(RESULT_SECTIONS.get(name, ""), None),
-                )
-            )
+    # The check-in's explanations of what it screens for. (Its personal statements,
+    # "your answers show ...", are not indexed: out of a check-in they would read as a
+    # verdict on someone who never did one.)
+    red_flags_page = _explainer_articles(catalog).get("red_flags")
     for rule in catalog.redflags.rules:
         docs.append(
             SearchDoc(
                 id=f"explanation:redflag.{rule.id}",
                 kind="explanation",
                 title=f"Warning sign: {rule.title}",
-                text=" ".join([rule.action, rule.timeframe, *rule.reasons]),
-                url=explainers.get("red_flags"),
+                text=" ".join([*rule.reasons, f"What to do: {rule.action}"]),
+                url=red_flags_page,
             )
         )
     return docs
-
-
-def _explanation_title(section: str) -> str:
-    return {
-        "stratification": "Your check-in result: risk of long-lasting pain",
-        "care_level": "Your check-in result: the care that fits",
-        "imaging": "Your check-in result: do you need a scan?",
-        "category": "Your check-in result: what kind of back pain",
-        "medicines": "Your check-in result: medicines",
-        "beliefs": "Your check-in result: what you believe about your pain",
-    }.get(section, "Your check-in result")
 
 
 def _explainer_articles(catalog: Catalog) -> dict[str, str]:
@@ -211,46 +201,91 @@ def engine_for(
     compute_vectors: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> _Built:
-    """The search engine for the current content and imports, building its index first
-    if there is none yet for them."""
+    """The search engine for the current content, imports and passage vectors, building
+    its index first if there is none yet for them. If a rebuild fails while searching,
+    the previous engine goes on serving."""
     catalog = catalog_for(ctx)
-    stamp = _imported_stamp(ctx)
-    key = (catalog.version, stamp, ctx.settings.search_model, INDEX_FORMAT)
     root = _index_root(ctx)
+    key = (
+        catalog.version,
+        _imported_stamp(ctx),
+        ctx.settings.search_model,
+        INDEX_FORMAT,
+        _vectors_stamp(root),
+    )
     with _lock:
         built = _current.get(str(root))
         if built is not None and built.key == key and not rebuild and not compute_vectors:
             return built
-        docs = content_documents(catalog) + imported_documents(ctx)
-        version = collection_version(docs, extra=INDEX_FORMAT)
-        folder = root / f"index-{version}"
+        try:
+            fresh = _build(ctx, catalog, root, key, rebuild, compute_vectors, progress)
+        except Exception:
+            if built is None or rebuild or compute_vectors:
+                raise
+            log.exception("the search index could not be rebuilt; serving the previous one")
+            return built
+        _current[str(root)] = fresh
+        return fresh
+
+
+def _build(ctx, catalog, root: Path, key, rebuild: bool, compute_vectors: bool, progress):
+    docs = content_documents(catalog) + imported_documents(ctx)
+    version = collection_version(docs, extra=INDEX_FORMAT)
+    folder = root / f"index-{version}"
+    with _across_processes(root):
         if rebuild or not (folder / "meta.json").exists():
             if progress:
                 progress("index", 0, len(docs))
             build_index(folder, docs)
             if progress:
                 progress("index", len(docs), len(docs))
-        for old in root.glob("index-*"):
-            if old != folder and old.is_dir():
+        for old in [*root.glob("index-*"), *root.glob(".index-*")]:
+            if old != folder and old.is_dir():  # other versions, and builds that died
                 shutil.rmtree(old, ignore_errors=True)
+        index = LexicalIndex(folder)
 
-        def vectors(done: int, todo: int) -> None:
-            if progress:
-                progress("vectors", done, todo)
+    def vectors(done: int, todo: int) -> None:
+        if progress:
+            progress("vectors", done, todo)
 
-        semantic, note = _semantic(ctx, docs, compute_vectors, vectors)
-        weights = Weights(semantic=SEMANTIC_WEIGHT) if semantic is not None else Weights()
-        engine = SearchEngine(
-            docs,
-            LexicalIndex(folder),
-            Reader(catalog.vocabulary, catalog.intents),
-            weights,
-            semantic,
-            AnswerCards(catalog),
-        )
-        built = _Built(key, engine, version, len(docs), note)
-        _current[str(root)] = built
-        return built
+    semantic, note = _semantic(ctx, docs, compute_vectors, vectors)
+    weights = Weights(semantic=SEMANTIC_WEIGHT) if semantic is not None else Weights()
+    engine = SearchEngine(
+        docs,
+        index,
+        Reader(catalog.vocabulary, catalog.intents),
+        weights,
+        semantic,
+        AnswerCards(catalog),
+        safety_articles=frozenset(
+            a.id
+            for part, a in explainers(catalog.articles, "patient").items()
+            if part == "red_flags"
+        ),
+    )
+    return _Built(key, engine, version, len(docs), note)
+
+
+@contextmanager
+def _across_processes(root: Path) -> Iterator[None]:
+    """One index builder at a time across processes (server workers, the CLI)."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "a+") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _vectors_stamp(root: Path) -> int:
+    """Changes when passage vectors are added (by this process or `evidence reindex`)."""
+    try:
+        return (root / "vectors.sqlite3").stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
 
 
 SEMANTIC_WEIGHT = 1.0
@@ -327,6 +362,9 @@ def reindex(ctx: Context, progress: Callable[[str, int, int], None] | None = Non
 # -- importing a corpus -----------------------------------------------------------------
 
 
+MAX_TEXT = 50_000  # characters in one passage; split longer documents into passages
+
+
 class EvidenceRow(BaseModel):
     """One row of a BEIR-style JSONL corpus: `_id` (or `id`), `title`, `text`, and
     optionally `url`, `source`, `licence` (or `license`). Other keys (e.g. `metadata`)
@@ -335,7 +373,7 @@ class EvidenceRow(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True, str_strip_whitespace=True)
     id: str = Field(alias="_id", min_length=1, max_length=200)
     title: str = Field(min_length=1, max_length=500)
-    text: str = Field(min_length=1, max_length=200_000)
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
     url: str | None = Field(None, max_length=2000, pattern=r"^https?://\S+$")
     source: str | None = Field(None, max_length=200)
     licence: str | None = Field(None, max_length=200)
@@ -345,6 +383,8 @@ class EvidenceRow(BaseModel):
     def _strings(cls, value: Any) -> Any:
         if value is not None and not isinstance(value, str):
             raise ValueError("must be text")
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("contains a NUL character")
         return value
 
 
@@ -361,6 +401,7 @@ class ImportReport:
     read: int = 0
     added: int = 0
     updated: int = 0
+    unchanged: int = 0
     removed: int = 0
     rejected: list[Rejected] = field(default_factory=list)
 
@@ -410,13 +451,15 @@ def _plain_error(error: dict) -> str:
     if kind == "string_too_short":
         return "empty"
     if kind == "string_too_long":
-        return f"too long (at most {error['ctx']['max_length']} characters)"
+        limit = error["ctx"]["max_length"]
+        hint = "; split it into passages" if limit == MAX_TEXT else ""
+        return f"too long (at most {limit:,} characters{hint})"
     if kind == "string_pattern_mismatch":
         return "not a web address (http:// or https://)"
     return str(error["msg"]).removeprefix("Value error, ")
 
 
-CORPUS_NAME = r"^[a-z0-9][a-z0-9_-]{0,79}$"
+CORPUS_NAME = r"[a-z0-9][a-z0-9_-]{0,79}"
 
 
 def import_corpus(
@@ -430,10 +473,8 @@ def import_corpus(
     """Validate every row, then store the good ones in one transaction (all of them or,
     if anything fails, none), then rebuild the index. Rows whose id is already in the
     corpus are updated; with `replace`, rows of the corpus not in the file are removed."""
-    import re
-
     audit.require_admin(ctx, "evidence.import")
-    if not re.match(CORPUS_NAME, corpus):
+    if not re.fullmatch(CORPUS_NAME, corpus):
         raise ValueError(
             "a corpus name is 1-80 lower-case letters, digits, '-' or '_', "
             "starting with a letter or digit"
@@ -448,18 +489,32 @@ def import_corpus(
             good[item.id] = item
         if progress and number % 1000 == 0:
             progress(number)
+    if replace and report.rejected:
+        # A rejected row would count as "no longer in the file" and be deleted.
+        raise InvalidInput(
+            {
+                "file": f"{len(report.rejected)} row(s) were rejected, so nothing was replaced "
+                "(the corpus is as it was). Fix them, or import without --replace."
+            }
+        )
     now = ctx.now()
     with transaction(ctx.services.db) as session:
         existing = {
-            doc_id: row_id
-            for row_id, doc_id in session.execute(
-                select(EvidenceDocument.id, EvidenceDocument.doc_id).where(
-                    EvidenceDocument.corpus == corpus
-                )
+            doc_id: (row_id, (title, text, url, source, licence))
+            for row_id, doc_id, title, text, url, source, licence in session.execute(
+                select(
+                    EvidenceDocument.id,
+                    EvidenceDocument.doc_id,
+                    EvidenceDocument.title,
+                    EvidenceDocument.text,
+                    EvidenceDocument.url,
+                    EvidenceDocument.source,
+                    EvidenceDocument.licence,
+                ).where(EvidenceDocument.corpus == corpus)
             )
         }
         if replace:
-            stale = [existing[d] for d in existing.keys() - good.keys()]
+            stale = [existing[d][0] for d in existing.keys() - good.keys()]
             for i in range(0, len(stale), 500):
                 session.execute(
                     delete(EvidenceDocument).where(EvidenceDocument.id.in_(stale[i : i + 500]))
@@ -477,10 +532,12 @@ def import_corpus(
                 "licence": row.licence,
                 "imported_at": now,
             }
-            if row.id in existing:
-                updates.append({"id": existing[row.id], **values})
-            else:
+            if row.id not in existing:
                 inserts.append(values)
+            elif existing[row.id][1] == (row.title, row.text, row.url, row.source, row.licence):
+                report.unchanged += 1
+            else:
+                updates.append({"id": existing[row.id][0], **values})
         if inserts:
             session.execute(EvidenceDocument.__table__.insert(), inserts)
         if updates:
@@ -493,6 +550,7 @@ def import_corpus(
             subject_type="corpus",
             subject_id=corpus,
             detail=f"read {report.read}, added {report.added}, updated {report.updated}, "
-            f"removed {report.removed}, rejected {len(report.rejected)}",
+            f"unchanged {report.unchanged}, removed {report.removed}, "
+            f"rejected {len(report.rejected)}",
         )
     return report

@@ -6,10 +6,12 @@ changing a comment sends it back for approval. Votes are shown only as totals.""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from painpath.core.access import may_moderate_feedback
 from painpath.services import audit
@@ -51,6 +53,7 @@ class Pending:
     helpful: bool
     comment: str
     at: datetime
+    version: str  # what the moderator saw: a decision applies only to this text
 
 
 def _article(ctx: Context, article_id: str):
@@ -73,6 +76,13 @@ def submit(ctx: Context, article_id: str, helpful: bool, comment: str | None) ->
                 f"(it has {len(text)})."
             }
         )
+    try:
+        return _store(ctx, article_id, helpful, text)
+    except IntegrityError:  # a double click raced the first answer in: update it instead
+        return _store(ctx, article_id, helpful, text)
+
+
+def _store(ctx: Context, article_id: str, helpful: bool, text: str | None) -> MyFeedback:
     now = ctx.now()
     with transaction(ctx.services.db) as session:
         row = session.scalar(
@@ -177,17 +187,30 @@ def queue(ctx: Context) -> list[Pending]:
                 r.helpful,
                 r.comment or "",
                 r.updated_at,
+                _version(r.comment),
             )
             for r in rows
         ]
 
 
-def moderate(ctx: Context, feedback_id: int, approve: bool) -> None:
+def _version(comment: str | None) -> str:
+    return hashlib.sha256((comment or "").encode()).hexdigest()[:16]
+
+
+def moderate(ctx: Context, feedback_id: int, approve: bool, version: str) -> None:
+    """Approve or reject the comment as the moderator saw it (`version`): if it has been
+    changed since, or already decided, nothing happens and they are told why."""
     _require_moderator(ctx, "feedback.moderate")
     with transaction(ctx.services.db) as session:
         row = session.get(ArticleFeedback, feedback_id, with_for_update=True)
         if row is None or row.comment is None:
             raise NotFound("comment")
+        if row.user_id == ctx.actor.user_id:
+            raise Forbidden("Someone else reviews your own comments.")
+        if row.status != FeedbackStatus.pending or _version(row.comment) != version:
+            raise InvalidInput(
+                {"comment": "This comment was changed or already reviewed; please look again."}
+            )
         row.status = FeedbackStatus.approved if approve else FeedbackStatus.rejected
         row.moderated_by = ctx.actor.user_id
         row.moderated_at = ctx.now()
@@ -197,5 +220,5 @@ def moderate(ctx: Context, feedback_id: int, approve: bool) -> None:
             "feedback.moderate",
             subject_type="feedback",
             subject_id=feedback_id,
-            detail="approved" if approve else "rejected",
+            detail=f"{'approved' if approve else 'rejected'} version {version}",
         )

@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from fastapi import APIRouter, Depends, Request
 
+from painpath.core.accounts import Role
 from painpath.core.articles import Topic, reading_grade
 from painpath.services import evidence, feedback
 from painpath.services.checkins import catalog_for
@@ -101,19 +102,27 @@ def article_feedback(request: Request, article_id: str, form: FormFields = Depen
     return redirect(f"/learn/{article_id}?thanks=1#feedback")
 
 
+def _moderation_page(request: Request, status: int = 200, **extra):
+    pending = feedback.queue(request_context(request))
+    return render(request, "learn/moderation.html", status_code=status, pending=pending, **extra)
+
+
 @router.get("/moderation")
 def moderation(request: Request):
-    return render(
-        request, "learn/moderation.html", pending=feedback.queue(request_context(request))
-    )
+    return _moderation_page(request)
 
 
 @router.post("/moderation/{feedback_id}")
 def moderate(request: Request, feedback_id: RecordId, form: FormFields = Depends(checked_form)):
     decision = form.get("decision", "")
-    if decision not in ("approve", "reject"):
-        raise InvalidInput({"decision": "Choose approve or reject."})
-    feedback.moderate(request_context(request), feedback_id, decision == "approve")
+    try:
+        if decision not in ("approve", "reject"):
+            raise InvalidInput({"decision": "Choose approve or reject."})
+        feedback.moderate(
+            request_context(request), feedback_id, decision == "approve", form.get("version", "")
+        )
+    except InvalidInput as error:
+        return _moderation_page(request, 409, errors=error.errors)
     return redirect("/moderation")
 
 
@@ -124,5 +133,12 @@ def search_page(request: Request, q: str = "", kind: str = ""):
     kinds = {kind} if kind in KINDS else None
     found = evidence.search(ctx, q, 20, kinds) if q else None
     return render(
-        request, "learn/search.html", q=q, kind=kind if kinds else "", kinds=KINDS, found=found
+        request,
+        "learn/search.html",
+        q=q,
+        kind=kind if kinds else "",
+        kinds=KINDS,
+        found=found,
+        # How the search is set up is for whoever runs painpath, not for every reader.
+        show_notes=ctx.actor.role is Role.admin,
     )
