@@ -27,7 +27,7 @@ from pathlib import Path
 
 from painpath.catalog import get_catalog
 from painpath.search.documents import SearchDoc, collection_version
-from painpath.search.engine import SearchEngine, Weights
+from painpath.search.engine import SEMANTIC_WEIGHTS, SearchEngine, Weights
 from painpath.search.language import Reader
 from painpath.search.lexical import LexicalIndex, build_index
 
@@ -147,9 +147,9 @@ def evaluate(engine: SearchEngine, name: str) -> dict:
     }
 
 
-TIER_WEIGHTS = {
+TIER_WEIGHTS = {  # the same weights painpath serves with (services/evidence.py)
     "default": Weights(),
-    "semantic": Weights(semantic=1.0),
+    "semantic": SEMANTIC_WEIGHTS,
 }
 
 

@@ -201,8 +201,7 @@ def test_cli_import_reports_rejected_rows_then_search_finds_the_good_ones(run, t
     assert result.exit_code == 0, result.output
     assert (
         "Corpus 'leaflets-2026': read 3 row(s): 2 added, 0 updated, 0 unchanged, 0 removed, "
-        "1 rejected."
-        in result.output
+        "1 rejected." in result.output
     )
     assert "line 3 (bad): title: missing; text: missing" in result.output
     assert "passages searchable" in result.output

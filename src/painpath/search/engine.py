@@ -30,12 +30,17 @@ from painpath.search.lexical import LexicalIndex, stemmer
 class Weights:
     title: float = 3.0  # a word in the title counts this many times a word in the text
     synonym: float = 0.2  # a vocabulary term the person did not write, relative to theirs
-    intent: float = 1.0  # a word typical of the kind of answer asked for
+    intent: float = 1.5  # a word typical of the kind of answer asked for
     title_cover: float = 0.6  # re-rank: share of the result's title the question names
     semantic: float = 0.0  # re-rank: cosine similarity of question and passage
     curated: float = 1.0  # the article the vocabulary says answers what the question names
     safety: float = 3.0  # ... when it names a warning sign: safety information comes first
     candidates: int = 100  # how many BM25 results are re-ranked
+
+
+# With meaning to go on (the semantic extra), the kind of answer asked for and the title
+# weigh more: the model finds the topic, the words tell its passages apart.
+SEMANTIC_WEIGHTS = Weights(semantic=1.5, intent=2.0, title_cover=1.0)
 
 
 @dataclass(frozen=True)

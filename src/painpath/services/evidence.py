@@ -27,7 +27,7 @@ from painpath.catalog import Catalog
 from painpath.core.articles import explainers, plain
 from painpath.search.answers import AnswerCards
 from painpath.search.documents import SearchDoc, collection_version
-from painpath.search.engine import SearchEngine, SearchResults, Weights
+from painpath.search.engine import SEMANTIC_WEIGHTS, SearchEngine, SearchResults, Weights
 from painpath.search.language import Reader
 from painpath.search.lexical import LexicalIndex, build_index
 from painpath.services import audit
@@ -249,7 +249,7 @@ def _build(ctx, catalog, root: Path, key, rebuild: bool, compute_vectors: bool, 
             progress("vectors", done, todo)
 
     semantic, note = _semantic(ctx, docs, compute_vectors, vectors)
-    weights = Weights(semantic=SEMANTIC_WEIGHT) if semantic is not None else Weights()
+    weights = SEMANTIC_WEIGHTS if semantic is not None else Weights()
     engine = SearchEngine(
         docs,
         index,
@@ -286,9 +286,6 @@ def _vectors_stamp(root: Path) -> int:
         return (root / "vectors.sqlite3").stat().st_mtime_ns
     except FileNotFoundError:
         return 0
-
-
-SEMANTIC_WEIGHT = 1.0
 
 
 def search(
