@@ -137,3 +137,42 @@ def test_nothing_a_person_types_breaks_the_query(text):
 def test_odd_input_searches_without_error(engine):
     for text in ['"unclosed', "title:(x OR", "ç^2 AND NOT", "🙂 back", "a" * 600, "\x00\x1f"]:
         engine.search(text)
+
+
+def test_a_patient_sees_patient_articles_first_and_a_few_sections_of_each(tmp_path):
+    docs = [
+        SearchDoc(
+            "c#a",
+            "article",
+            "Lumbago for clinicians",
+            "Lumbago lumbago stratified care.",
+            url="/learn/c#a",
+            audience="clinician",
+        ),
+        SearchDoc(
+            "p#a", "article", "Lumbago", "Lumbago is common.", url="/learn/p#a", audience="patient"
+        ),
+        SearchDoc(
+            "p#b",
+            "article",
+            "Lumbago",
+            "Lumbago: what helps.",
+            url="/learn/p#b",
+            audience="patient",
+        ),
+        SearchDoc(
+            "p#c",
+            "article",
+            "Lumbago",
+            "Lumbago: when to worry.",
+            url="/learn/p#c",
+            audience="patient",
+        ),
+    ]
+    build_index(tmp_path / "i", docs)
+    engine = SearchEngine(docs, LexicalIndex(tmp_path / "i"), Reader(VOCABULARY, INTENTS))
+    for_patient = {r.doc.id: r.score for r in engine.search("lumbago", audience="patient").results}
+    assert list(for_patient)[0].startswith("p#")
+    assert sum(i.startswith("p#") for i in for_patient) == 2  # two sections of one article
+    for_staff = {r.doc.id: r.score for r in engine.search("lumbago").results}
+    assert for_staff["c#a"] - for_patient["c#a"] == pytest.approx(Weights().other_audience)

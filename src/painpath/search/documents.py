@@ -29,6 +29,7 @@ class SearchDoc:
     heading: str | None = None  # the article section, if it is one
     corpus: str | None = None  # imported: the corpus it came from
     aliases: tuple[str, ...] = ()  # other names: searched, and named by a question (not shown)
+    audience: str | None = None  # articles: "patient" or "clinician"
 
     @property
     def fingerprint(self) -> str:

@@ -35,6 +35,8 @@ class Weights:
     semantic: float = 0.0  # re-rank: cosine similarity of question and passage
     curated: float = 1.0  # the article the vocabulary says answers what the question names
     safety: float = 3.0  # ... when it names a warning sign: safety information comes first
+    other_audience: float = 0.5  # less for an article written for clinicians, to a patient
+    sections_per_article: int = 2  # results show the best sections, not a whole article
     candidates: int = 100  # how many BM25 results are re-ranked
 
 
@@ -131,11 +133,30 @@ class SearchEngine:
                 article = doc.url.removeprefix("/learn/").split("#")[0]
                 self._article_rows.setdefault(article, []).append(row)
 
-    def search(self, query: str, limit: int = 10, kinds: set[str] | None = None) -> SearchResults:
+    def search(
+        self,
+        query: str,
+        limit: int = 10,
+        kinds: set[str] | None = None,
+        audience: str | None = None,
+    ) -> SearchResults:
+        """Results for a person: with `audience` "patient", articles written for
+        clinicians rank lower; an article shows at most a couple of its sections."""
         read = self.reader.read(query[:500])
         cards = tuple(self.answers.for_query(read)) if self.answers else ()
         semantic_on = self.semantic is not None and bool(self.weights.semantic)
         ranked = self._rank(read, kinds)
+        if audience:
+            ranked = sorted(
+                (
+                    (row, s - self.weights.other_audience)
+                    if self.docs[row].audience not in (None, audience)
+                    else (row, s)
+                    for row, s in ranked
+                ),
+                key=lambda item: (-item[1], item[0]),
+            )
+        ranked = self._diverse(ranked)
         chosen = [row for row, _ in ranked[:limit]]
         # A clinic's large corpus must not hide painpath's own answer: the best of it
         # keeps a place near the top.
@@ -150,6 +171,19 @@ class SearchEngine:
         score = dict(ranked)
         out = [self._result(self.docs[row], score[row], read, semantic_on) for row in chosen]
         return SearchResults(query, tuple(out), read, cards, semantic_on)
+
+    def _diverse(self, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        per_article: dict[str, int] = {}
+        out = []
+        for row, score in ranked:
+            doc = self.docs[row]
+            if doc.kind == "article" and doc.url:
+                article = doc.url.split("#")[0]
+                per_article[article] = per_article.get(article, 0) + 1
+                if per_article[article] > self.weights.sections_per_article:
+                    continue
+            out.append((row, score))
+        return out
 
     def ranked_ids(self, query: str, limit: int = 100) -> list[str]:
         """Document ids, best first, without snippets or reasons (for evaluation)."""

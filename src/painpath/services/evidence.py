@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import delete, func, select
 
 from painpath.catalog import Catalog
+from painpath.core.accounts import Role
 from painpath.core.articles import explainers, plain
 from painpath.search.answers import AnswerCards
 from painpath.search.documents import SearchDoc, collection_version
@@ -63,6 +64,7 @@ def content_documents(catalog: Catalog) -> list[SearchDoc]:
                     text=plain(section.text),
                     url=f"/learn/{article.id}{anchor}",
                     licence="CC-BY-4.0",
+                    audience=article.meta.audience.value,
                 )
             )
     for ex in sorted(catalog.exercises.values(), key=lambda e: e.id):
@@ -292,7 +294,8 @@ def search(
     ctx: Context, query: str, limit: int = 10, kinds: set[str] | None = None
 ) -> SearchResults:
     built = engine_for(ctx)
-    results = built.engine.search(query, limit, kinds)
+    staff = ctx.actor.role in (Role.clinician, Role.admin) or ctx.actor.is_system
+    results = built.engine.search(query, limit, kinds, audience=None if staff else "patient")
     if built.semantic_note and not results.semantic:
         results = SearchResults(
             results.query,
