@@ -143,6 +143,7 @@ class FrontMatter(BaseModel):
     related_exercises: tuple[str, ...] = ()
     # Where the evidence is weak or the advice is painpath's own choice, say so.
     evidence_note: str | None = None
+    featured: bool = False  # listed first in the library, under "Start here"
 
     @field_validator("explains")
     @classmethod

@@ -35,7 +35,12 @@ def library(request: Request, topic: str = ""):
     topics = {t.value for t in Topic}
     chosen = topic if topic in topics else ""
     by_audience = defaultdict(list)
-    for article in sorted(catalog.articles.values(), key=lambda a: a.meta.title):
+    # Start-here articles first, then by title (ignoring quotation marks).
+    order = sorted(
+        catalog.articles.values(),
+        key=lambda a: (not a.meta.featured, a.meta.title.strip('"\u201c').lower()),
+    )
+    for article in order:
         if chosen and chosen not in {t.value for t in article.meta.topics}:
             continue
         by_audience[article.meta.audience.value].append(article)
