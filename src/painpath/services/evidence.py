@@ -104,18 +104,22 @@ def _explainer_articles(catalog: Catalog) -> dict[str, str]:
     return {part: f"/learn/{a.id}" for part, a in explainers(catalog.articles, "patient").items()}
 
 
+# What a passage says (an import that changes none of these changes nothing).
+PASSAGE = (
+    EvidenceDocument.title,
+    EvidenceDocument.text,
+    EvidenceDocument.url,
+    EvidenceDocument.source,
+    EvidenceDocument.licence,
+)
+
+
 def imported_documents(ctx: Context) -> list[SearchDoc]:
     with ctx.services.db() as session:
         rows = session.execute(
-            select(
-                EvidenceDocument.corpus,
-                EvidenceDocument.doc_id,
-                EvidenceDocument.title,
-                EvidenceDocument.text,
-                EvidenceDocument.url,
-                EvidenceDocument.source,
-                EvidenceDocument.licence,
-            ).order_by(EvidenceDocument.corpus, EvidenceDocument.doc_id)
+            select(EvidenceDocument.corpus, EvidenceDocument.doc_id, *PASSAGE).order_by(
+                EvidenceDocument.corpus, EvidenceDocument.doc_id
+            )
         ).all()
     return [
         SearchDoc(
@@ -502,15 +506,9 @@ def import_corpus(
         existing = {
             doc_id: (row_id, (title, text, url, source, licence))
             for row_id, doc_id, title, text, url, source, licence in session.execute(
-                select(
-                    EvidenceDocument.id,
-                    EvidenceDocument.doc_id,
-                    EvidenceDocument.title,
-                    EvidenceDocument.text,
-                    EvidenceDocument.url,
-                    EvidenceDocument.source,
-                    EvidenceDocument.licence,
-                ).where(EvidenceDocument.corpus == corpus)
+                select(EvidenceDocument.id, EvidenceDocument.doc_id, *PASSAGE).where(
+                    EvidenceDocument.corpus == corpus
+                )
             )
         }
         if replace:
