@@ -27,7 +27,6 @@ from painpath.core.articles import (
     Article,
     ArticleError,
     parse_article,
-    reading_grade,
 )
 from painpath.core.conditions import Comparison, FlagFired, comparisons, walk
 from painpath.core.exercises import Caution, Exercise
@@ -420,7 +419,7 @@ def _check_articles(catalog: Catalog) -> list[str]:
             if problem:
                 problems.append(f"{where}: link ({target}): {problem}")
         if meta.audience == "patient":
-            grade = reading_grade(article.plain_text())
+            grade = article.reading_grade
             if grade > PATIENT_MAX_GRADE:
                 problems.append(
                     f"{where}: reads at grade {grade:.1f}; patient articles must be "

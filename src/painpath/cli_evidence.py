@@ -152,10 +152,15 @@ def search(
     from rich.console import Console
     from rich.markup import escape
 
+    from painpath.catalog import get_catalog
+
     console = Console()
+    found_refs = get_catalog().references
     for card in found.answers:
         console.rule(f"[bold]{escape(card.title)}[/bold]")
         console.print(escape(card.text))
+        cited = [found_refs[k].short() if k in found_refs else k for k in card.sources]
+        console.print("Sources: " + escape("; ".join(cited)), style="dim")
         if card.article:
             console.print(f"Read more: /learn/{card.article}", style="dim")
     if not found.results:

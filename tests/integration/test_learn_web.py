@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from painpath.catalog import get_catalog
 from painpath.services import feedback, programmes
 from painpath.store.models import ArticleFeedback, Assessment
 from tests.factories import finished_checkin, make_world
@@ -25,6 +26,8 @@ def test_library_lists_articles_by_audience_and_topic(sqlite_services):
     assert page.status_code == 200
     assert f'href="/learn/{ARTICLE}"' in page.text
     assert "For clinicians" in page.text
+    first = re.search(r'href="/learn/([a-z-]+)"', page.text.split('class="article-list"')[1])
+    assert get_catalog().articles[first.group(1)].meta.featured  # start-here articles first
     imaging = client.get("/learn", params={"topic": "imaging"}).text
     assert f'href="/learn/{ARTICLE}"' in imaging
     assert 'href="/learn/hip-flexor-strain"' not in imaging

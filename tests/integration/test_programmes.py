@@ -69,26 +69,7 @@ def test_two_good_days_progress_and_a_bad_morning_regresses(services):
     item = next(i for i in view.items if i.exercise.progresses_to)
     first = item.exercise.id
     for n, day in enumerate((DAY, DAY + timedelta(days=1))):
-        ctx = world.patient_a.ctx(at(services, day))
-        programmes.log_exercise(
-            ctx,
-            world.record_a.id,
-            item.id,
-            day=day,
-            completed=True,
-            pain_during=2,
-            pain_after=2,
-            submission_key=f"k{n}",
-        )
-        morning = world.patient_a.ctx(at(services, day + timedelta(days=1)))
-        _, changes = programmes.morning_check(
-            morning,
-            world.record_a.id,
-            day=day + timedelta(days=1),
-            pain=2,
-            stiffness=2,
-            warning_sign=False,
-        )
+        changes = _good_day(services, world, item.id, day, f"k{n}")
     assert [c.decision for c in changes] == ["progress"]
     after = programmes.current(world.patient_a.ctx(services), world.record_a.id)
     moved = next(i for i in after.items if i.id == item.id)
@@ -176,6 +157,8 @@ def test_bad_pain_values_are_refused_and_double_logs_saved_once(services):
 
 
 def _good_day(services, world, item_id: int, day: date, key: str):
+    """Log the exercise with pain 2/10 during and after, then a settled next morning;
+    returns what the morning check changed."""
     programmes.log_exercise(
         world.patient_a.ctx(at(services, day)),
         world.record_a.id,
@@ -194,7 +177,7 @@ def _good_day(services, world, item_id: int, day: date, key: str):
         stiffness=2,
         warning_sign=False,
     )
-    return [c for c in changes]
+    return changes
 
 
 def test_a_dose_step_restarts_the_count_and_never_lowers_a_dose_set_high(services):

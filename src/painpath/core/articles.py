@@ -31,8 +31,10 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -127,6 +129,20 @@ def explainers(articles: dict[str, Article], audience: str) -> dict[str, Article
     return out
 
 
+def result_explainers(articles: dict[str, Article], audience: str) -> dict[str, Article]:
+    """Check-in result section name -> the article that explains it ("Read more")."""
+    by_part = explainers(articles, audience)
+    return {name: by_part[part] for name, part in RESULT_SECTIONS.items() if part in by_part}
+
+
+def reading_order(articles: Iterable[Article]) -> list[Article]:
+    """How the library lists articles: start-here ones first, then by title (ignoring
+    quotation marks)."""
+    return sorted(
+        articles, key=lambda a: (not a.meta.featured, a.meta.title.strip('"\u201c').lower())
+    )
+
+
 class FrontMatter(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -192,6 +208,14 @@ class Article:
     @property
     def id(self) -> str:
         return self.meta.id
+
+    @cached_property
+    def reading_grade(self) -> float:
+        return reading_grade(self.plain_text())
+
+    @cached_property
+    def words(self) -> int:
+        return len(self.plain_text().split())
 
     def plain_text(self) -> str:
         """What a reader reads in the running text (no footnotes, no markup): the text

@@ -12,7 +12,7 @@ Kind = Literal["article", "exercise", "explanation", "imported"]
 KIND_WORDS = {
     "article": "painpath article",
     "exercise": "painpath exercise",
-    "explanation": "painpath assessment",
+    "explanation": "painpath check-in: a warning sign",
     "imported": "imported",
 }
 

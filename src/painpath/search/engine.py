@@ -68,6 +68,13 @@ SCAN_CHARS = 20_000  # snippets and reasons read at most this much of a long pas
 MAX_WORD = 40  # longer "words" are dropped by the index's tokenizer, so never match
 
 
+def article_of(doc: SearchDoc) -> str | None:
+    """The id of the article a result is a section of (None for anything else)."""
+    if doc.kind != "article" or not doc.url:
+        return None
+    return doc.url.removeprefix("/learn/").split("#")[0]
+
+
 def _quote(phrase: list[str]) -> str:
     return '"' + " ".join(phrase) + '"' if len(phrase) > 1 else phrase[0]
 
@@ -129,8 +136,7 @@ class SearchEngine:
         # An article's sections, by article id: the vocabulary can point at an article.
         self._article_rows: dict[str, list[int]] = {}
         for row, doc in enumerate(self.docs):
-            if doc.kind == "article" and doc.url:
-                article = doc.url.removeprefix("/learn/").split("#")[0]
+            if article := article_of(doc):
                 self._article_rows.setdefault(article, []).append(row)
 
     def search(
@@ -176,9 +182,7 @@ class SearchEngine:
         per_article: dict[str, int] = {}
         out = []
         for row, score in ranked:
-            doc = self.docs[row]
-            if doc.kind == "article" and doc.url:
-                article = doc.url.split("#")[0]
+            if article := article_of(self.docs[row]):
                 per_article[article] = per_article.get(article, 0) + 1
                 if per_article[article] > self.weights.sections_per_article:
                     continue
@@ -258,8 +262,8 @@ class SearchEngine:
         if semantic_on:
             why.append("Close in meaning to your question")
         curated = {e.entry.article: e.matched for e in read.expansions if e.entry.article}
-        article = (doc.url or "").removeprefix("/learn/").split("#")[0]
-        if doc.kind == "article" and article in curated:
+        article = article_of(doc)
+        if article in curated:
             why.insert(0, f"painpath's article about \u201c{curated[article]}\u201d")
         snippet = self._snippet(text, mine | synonym_stems | set(cue_stems))
         return Result(doc, round(score, 4), snippet, tuple(why))

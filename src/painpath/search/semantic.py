@@ -83,33 +83,26 @@ class VectorCache:
         with closing(sqlite3.connect(path)) as db, db:
             db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB)")
 
-    def known(self, keys: Iterable[str]) -> set[str]:
-        wanted = list(keys)
-        found: set[str] = set()
+    def _rows(self, columns: str, keys: Iterable[str]) -> list[tuple]:
+        """The stored rows for `keys`, asked 500 at a time (SQLite's variable limit)."""
+        wanted, rows = list(keys), []
         with closing(sqlite3.connect(self.path)) as db:
             for i in range(0, len(wanted), 500):
                 chunk = wanted[i : i + 500]
                 marks = ",".join("?" * len(chunk))
-                found |= {
-                    k
-                    for (k,) in db.execute(f"SELECT key FROM vectors WHERE key IN ({marks})", chunk)  # noqa: S608 - placeholders only
-                }
-        return found
+                sql = f"SELECT {columns} FROM vectors WHERE key IN ({marks})"  # noqa: S608 - fixed columns, placeholders
+                rows += db.execute(sql, chunk).fetchall()
+        return rows
+
+    def known(self, keys: Iterable[str]) -> set[str]:
+        return {k for (k,) in self._rows("key", keys)}
 
     def put(self, rows: Iterable[tuple[str, bytes]]) -> None:
         with closing(sqlite3.connect(self.path)) as db, db:
             db.executemany("INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)", rows)
 
     def get(self, keys: Sequence[str]) -> dict[str, bytes]:
-        out: dict[str, bytes] = {}
-        with closing(sqlite3.connect(self.path)) as db:
-            for i in range(0, len(keys), 500):
-                chunk = list(keys[i : i + 500])
-                marks = ",".join("?" * len(chunk))
-                out |= dict(
-                    db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk)  # noqa: S608 - placeholders only
-                )
-        return out
+        return dict(self._rows("key, vector", keys))
 
 
 def ensure_vectors(

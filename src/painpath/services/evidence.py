@@ -16,7 +16,7 @@ import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -264,9 +264,7 @@ def _build(ctx, catalog, root: Path, key, rebuild: bool, compute_vectors: bool, 
         semantic,
         AnswerCards(catalog),
         safety_articles=frozenset(
-            a.id
-            for part, a in explainers(catalog.articles, "patient").items()
-            if part == "red_flags"
+            a.id for a in [explainers(catalog.articles, "patient").get("red_flags")] if a
         ),
     )
     return _Built(key, engine, version, len(docs), note)
@@ -301,14 +299,7 @@ def search(
     staff = ctx.actor.role in (Role.clinician, Role.admin) or ctx.actor.is_system
     results = built.engine.search(query, limit, kinds, audience=None if staff else "patient")
     if built.semantic_note and not results.semantic:
-        results = SearchResults(
-            results.query,
-            results.results,
-            results.read,
-            results.answers,
-            False,
-            (built.semantic_note,),
-        )
+        results = replace(results, notes=(built.semantic_note,))
     return results
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from fastapi import APIRouter, Depends, Request
 
 from painpath.core.accounts import Role
-from painpath.core.articles import RESULT_SECTIONS, explainers
+from painpath.core.articles import result_explainers
 from painpath.core.statements import Audience
 from painpath.services import checkins, instruments, patients
 from painpath.services.checkins import catalog_for
@@ -92,14 +92,8 @@ def checkin_result(request: Request, patient_id: RecordId, assessment_id: Record
         references=references,
         tiers=catalog.redflags.tiers,
         clinic_name=ctx.settings.clinic_name,
-        explained=explained_by(catalog, audience.value),
+        explained=result_explainers(catalog.articles, audience.value),
     )
-
-
-def explained_by(catalog, audience: str) -> dict[str, object]:
-    """Result section name -> the article that explains it (for "Read more" links)."""
-    articles = explainers(catalog.articles, audience)
-    return {name: articles[part] for name, part in RESULT_SECTIONS.items() if part in articles}
 
 
 def _step_page(

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from painpath.core.accounts import Role
-from painpath.core.articles import reading_grade
 from painpath.services import evidence
 from painpath.services.checkins import catalog_for
 from painpath.services.errors import InvalidInput, NotFound
@@ -55,7 +54,7 @@ def _summary(article) -> dict:
         "topics": [t.value for t in m.topics],
         "reviewer": m.reviewer,
         "reviewed": m.reviewed,
-        "reading_grade": reading_grade(article.plain_text()),
+        "reading_grade": article.reading_grade,
         "url": f"/learn/{m.id}",
     }
 

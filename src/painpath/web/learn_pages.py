@@ -10,7 +10,8 @@ from collections import defaultdict
 from fastapi import APIRouter, Depends, Request
 
 from painpath.core.accounts import Role
-from painpath.core.articles import Topic, reading_grade
+from painpath.core.articles import Topic, reading_order
+from painpath.search.documents import KIND_WORDS
 from painpath.services import evidence, feedback
 from painpath.services.checkins import catalog_for
 from painpath.services.errors import InvalidInput, NotFound
@@ -35,12 +36,7 @@ def library(request: Request, topic: str = ""):
     topics = {t.value for t in Topic}
     chosen = topic if topic in topics else ""
     by_audience = defaultdict(list)
-    # Start-here articles first, then by title (ignoring quotation marks).
-    order = sorted(
-        catalog.articles.values(),
-        key=lambda a: (not a.meta.featured, a.meta.title.strip('"\u201c').lower()),
-    )
-    for article in order:
+    for article in reading_order(catalog.articles.values()):
         if chosen and chosen not in {t.value for t in article.meta.topics}:
             continue
         by_audience[article.meta.audience.value].append(article)
@@ -76,8 +72,8 @@ def _article_page(request: Request, article_id: str, status: int = 200, **extra)
         references=references,
         related=related,
         exercises=exercises,
-        grade=reading_grade(article.plain_text()),
-        words=len(article.plain_text().split()),
+        grade=article.reading_grade,
+        words=article.words,
         summary=feedback.summary(ctx, article_id),
         **extra,
     )
@@ -137,6 +133,7 @@ def search_page(request: Request, q: str = "", kind: str = ""):
     q = q.strip()[:200]
     kinds = {kind} if kind in KINDS else None
     found = evidence.search(ctx, q, 20, kinds) if q else None
+    references = catalog_for(ctx).references
     return render(
         request,
         "learn/search.html",
@@ -144,6 +141,8 @@ def search_page(request: Request, q: str = "", kind: str = ""):
         kind=kind if kinds else "",
         kinds=KINDS,
         found=found,
+        references=references,
+        kind_words=KIND_WORDS,
         # How the search is set up is for whoever runs painpath, not for every reader.
         show_notes=ctx.actor.role is Role.admin,
     )
