@@ -110,6 +110,9 @@ def finished_checkin(services: Services, patient_id: int, answers: dict, day=Non
                 status="stopped" if result.screening.stop else "complete",
                 answers=answers,
                 result=result.model_dump(mode="json"),
+                highest_tier=(
+                    result.screening.highest_tier.value if result.screening.highest_tier else None
+                ),
                 content_version=result.content_version,
                 revision=10,
                 entered_as=Role.patient,

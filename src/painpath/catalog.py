@@ -330,6 +330,7 @@ def cross_check(catalog: Catalog, raw: Mapping[str, Any]) -> list[str]:
             )
         )
         problems.extend(_check_examples(catalog, rule.id))
+    problems.extend(_check_recheck(catalog))
     for name, section in catalog.guidance.sections().items():
         for st in section.statements:
             if st.when is not None:
@@ -550,6 +551,37 @@ def _check_examples(catalog: Catalog, rule_id: str) -> list[str]:
             if fired != (expected == "fires"):
                 wanted = "to fire" if expected == "fires" else "not to fire"
                 problems.append(f"{where}: expected the rule {wanted}")
+    return problems
+
+
+def _check_recheck(catalog: Catalog) -> list[str]:
+    """Each between-check-in warning sign stands for valid check-in answers and, in an
+    adult with back or with hip pain, raises a flag that routes to a human."""
+    from painpath.core.screening import recheck
+
+    q = catalog.checkin
+    problems: list[str] = []
+    for step in catalog.redflags.recheck.context_steps:
+        if q.step(step) is None:
+            problems.append(f"redflags.yaml: recheck.context_steps: no check-in step {step!r}")
+    for sign in catalog.redflags.recheck.signs:
+        where = f"redflags.yaml: recheck.signs.{sign.id}"
+        # "both" is the region every region-specific question applies to.
+        _, bad = validate_answers(q, {"age": 45, "region": "both", **sign.answers}, complete=False)
+        if bad:
+            problems.extend(f"{where}: {p}" for p in bad)
+            continue
+        if not sign.answers:
+            continue  # "something else": the fallback flag, by design
+        raised = [
+            flag.rule
+            for region in ("back", "hip")
+            for flag in recheck(
+                {"age": 45, "sex": "female", "region": region}, [sign.id], catalog.redflags, q.items
+            )
+        ]
+        if set(raised) == {"recheck_fallback"}:
+            problems.append(f"{where}: no red-flag rule fires for it, in back or hip pain")
     return problems
 
 

@@ -199,7 +199,7 @@ def _interactive(catalog: Any, today: date) -> dict[str, Any]:
     from rich.prompt import Confirm, IntPrompt, Prompt
 
     from painpath.core.questionnaire import ItemType, coerce_answer, enabled_items
-    from painpath.core.screening import stops_now
+    from painpath.core.screening import emergency_settled, stops_now
     from painpath.services.checkins import evaluate
 
     console = Console()
@@ -225,12 +225,15 @@ def _interactive(catalog: Any, today: date) -> dict[str, Any]:
             value = _ask(console, item, Confirm, IntPrompt, Prompt, ItemType, coerce_answer)
             if value is not None:
                 answers[item.id] = value
-                # Screen after every answer: an emergency stops the check-in at once.
-                screening = evaluate(catalog, answers, {}, today).screening
-                if (
-                    screening.highest_tier is not None
-                    and screening.highest_tier.value == "EMERGENCY"
-                ):
+                # Screen after every answer: an emergency stops the check-in at once,
+                # unless it rests on a question of this step still to come (a known
+                # aneurysm, before "is this pain new?").
+                pending = [
+                    i
+                    for i in enabled_items(catalog.checkin, step, answers, clinician=False)
+                    if i.id not in asked
+                ]
+                if emergency_settled(answers, catalog.redflags, pending):
                     return answers
         # Lesser stopping flags stop once the safety steps are answered.
         if stops_now(evaluate(catalog, answers, {}, today).screening, catalog.checkin, step.id):

@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     content_overrides: Path | None = None
     # Clinic name on result pages and printouts.
     clinic_name: str = "painpath"
+    # How a patient reaches the clinic, shown whenever a warning sign sends them to a
+    # human (e.g. "Call 020 7946 0000, Monday to Friday 8am to 6pm"). Empty: painpath
+    # names the patient's clinicians and their doctor.
+    clinic_contact: str = Field(default="", max_length=300)
     # The clinic's time zone (e.g. "Europe/London"): which day "today" is for exercise
     # logs and next-morning checks. Empty: the server's own time zone.
     timezone: str = ""

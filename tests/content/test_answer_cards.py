@@ -27,6 +27,8 @@ EMERGENCY_WORDS = {
     "spinal_infection_emergency": "Back pain with a fever if you inject drugs",
     "fracture_major_trauma": "Pain after a major injury",
     "aortic_aneurysm_suspected": "Sudden, severe back or belly pain",
+    "aortic_aneurysm_known_new_pain": "New or changed back or belly pain if you have an aortic",
+    "prosthetic_hip_infection": "Hip pain with a fever if you have a new hip joint",
     "hip_fracture": "A fall after which you cannot stand on the leg",
     "septic_hip_adult": "A hot, red or swollen hip",
     "limb_ischaemia": "A pale, cold leg",

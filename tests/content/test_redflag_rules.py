@@ -78,3 +78,119 @@ def test_cancer_history_with_new_neurology_is_an_emergency_not_just_urgent():
 def test_safety_net_alone_does_not_stop_the_checkin():
     result = screen({"region": "back", "age": 58}, CATALOG.redflags, CATALOG.checkin.items)
     assert result.highest_tier is Tier.safety_net and not result.stop
+
+
+# --- issue 15: known conditions that make new pain dangerous, and the morning re-check ---
+
+
+def _tier(answers: dict) -> str | None:
+    clean, problems = validate_answers(CATALOG.checkin, answers, complete=False)
+    assert not problems, problems
+    tier = screen(clean, CATALOG.redflags, CATALOG.checkin.items).highest_tier
+    return tier.value if tier else None
+
+
+@pytest.mark.parametrize("pain_now", [1, 4, 9])
+def test_a_known_aneurysm_with_new_pain_is_an_emergency_whatever_its_severity(pain_now):
+    answers = {
+        "age": 70,
+        "sex": "male",
+        "region": "back",
+        "known_aneurysm": True,
+        "sudden_severe_pain": False,
+        "pain_now": pain_now,
+    }
+    assert _tier(answers) == "EMERGENCY"
+    assert _tier({**answers, "pain_change": "unchanged"}) != "EMERGENCY"
+
+
+@pytest.mark.parametrize(
+    ("known", "new_pain", "tier"),
+    [
+        (
+            {"region": "hip", "hip_replacement": True, "fever": True, "pain_change": "unchanged"},
+            {},
+            "EMERGENCY",
+        ),
+        ({"region": "hip", "hip_replacement": True}, {"pain_change": "new"}, "URGENT"),
+        (
+            {"region": "back", "osteoporosis": True, "pain_areas": ["upper_back"]},
+            {"pain_change": "new"},
+            "URGENT",
+        ),
+        ({"region": "back", "steroid_use": True}, {"pain_change": "changed"}, "URGENT"),
+        ({"region": "back", "age": 45, "cancer_history": True}, {}, "URGENT"),
+    ],
+)
+def test_no_known_condition_waits_for_the_pain_to_be_severe(known, new_pain, tier):
+    # The same shape as the aneurysm: the known condition plus new pain is enough, with
+    # no sudden or severe pain and no injury.
+    base = {"age": 45, "sex": "female", "sudden_severe_pain": False, "trauma": "none"}
+    assert _tier({**base, **known, **new_pain}) == tier
+
+
+@pytest.mark.parametrize("age", range(9, 17))
+@pytest.mark.parametrize("limp", [True, False])
+def test_a_painful_hip_at_9_to_16_is_seen_the_same_day_whatever_the_weight(age, limp):
+    # Why the SCFE rules need no body weight: every young person with a painful hip is
+    # already URGENT (same-day X-ray) or, with a limp, EMERGENCY.
+    answers = {
+        "age": age,
+        "region": "hip",
+        "limp": limp,
+        "cannot_bear_weight": False,
+        "leg_short_turned_out": False,
+    }
+    assert _tier(answers) == ("EMERGENCY" if limp else "URGENT")
+    scfe = next(r for r in RULES if r.id == "scfe_suspected")
+    assert "Body weight is not asked" in (scfe.implementation_choice or "")
+
+
+@pytest.mark.parametrize(
+    ("numbness", "tier", "rule"),
+    [
+        ("both_legs", "EMERGENCY", "ces_bilateral_leg_symptoms"),
+        ("one_leg_spreading", "URGENT", "spreading_leg_numbness"),
+        ("one_leg", "SAFETY-NET", "sciatica_safety_net"),
+    ],
+)
+def test_leg_numbness_is_heard(numbness, tier, rule):
+    answers = {"age": 40, "region": "back", "leg_numbness": numbness}
+    assert _tier(answers) == tier and rule in _fired(answers)
+
+
+SIGNS = CATALOG.redflags.recheck.signs
+
+
+@pytest.mark.parametrize("sign", SIGNS, ids=[s.id for s in SIGNS])
+@pytest.mark.parametrize("region", ["back", "hip"])
+def test_every_morning_warning_sign_routes_to_a_human_with_a_tier_and_a_timeframe(sign, region):
+    from painpath.core.screening import recheck
+
+    flags = recheck(
+        {"age": 50, "sex": "male", "region": region},
+        [sign.id],
+        CATALOG.redflags,
+        CATALOG.checkin.items,
+    )
+    assert flags, sign.id
+    top = flags[0]
+    assert CATALOG.redflags.tiers[top.tier].stops_checkin
+    assert top.action and top.timeframe and top.reasons and top.sources
+
+
+def test_a_morning_sign_is_judged_with_what_still_holds_from_the_checkin():
+    from painpath.core.screening import recheck
+
+    # Sudden severe pain in someone with a known aneurysm: the aneurysm rule, not the
+    # general "sudden pain" one.
+    context = {
+        "age": 72,
+        "sex": "male",
+        "region": "back",
+        "known_aneurysm": True,
+        "pain_change": "unchanged",
+    }
+    flags = recheck(context, ["sudden_severe_pain"], CATALOG.redflags, CATALOG.checkin.items)
+    assert flags[0].tier is Tier.emergency
+    assert {"aortic_aneurysm_suspected", "aortic_aneurysm_known_new_pain"} & {f.rule for f in flags}

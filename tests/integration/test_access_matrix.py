@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from painpath.services import accounts, checkins, feedback, programmes
-from painpath.store.models import ArticleFeedback, ProgrammeChange
+from painpath.store.models import ArticleFeedback, Assessment, ProgrammeChange
 from painpath.web.app import create_app, route_table
 from tests.factories import Person, finished_checkin, invite, make_patient, make_world
 from tests.web_helpers import page_csrf, sign_in
@@ -118,6 +118,10 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("POST", "/patients/{patient_id}/programme/changes/{change_id}/override"): Case(
         CARE_TEAM_A, {}
     ),
+    ("POST", "/patients/{patient_id}/programme/resume"): Case(CARE_TEAM_A, {}),
+    ("POST", "/patients/{patient_id}/safety/{kind}/{event_id}/review"): Case(
+        CARE_TEAM_A, {"outcome": "advice_given", "action_taken": "Phoned; seen in clinic today."}
+    ),
     ("POST", "/patients/{patient_id}/programme/template"): Case(CARE_TEAM_A, {"name": "Mine"}),
     ("POST", "/patients/{patient_id}/programme/thresholds"): Case(CARE_TEAM_A, {"during_max": "4"}),
     ("POST", "/patients/{patient_id}/programme/from-template"): Case(
@@ -127,6 +131,11 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("GET", "/exercises/{exercise_id}"): Case(EVERYONE),
     ("POST", "/api/v1/assess"): Case(SIGNED_IN, {"answers": {"region": "back"}}),
     ("GET", "/api/v1/patients/{patient_id}/checkins"): Case(RECORD_A),
+    ("GET", "/api/v1/patients/{patient_id}/safety"): Case(RECORD_A),
+    ("POST", "/api/v1/patients/{patient_id}/safety/reviews"): Case(
+        CARE_TEAM_A,
+        {"kind": "checkin", "event_id": "{flagged}", "outcome": "other", "action_taken": "Seen."},
+    ),
     ("GET", "/api/v1/patients/{patient_id}/instrument-responses"): Case(RECORD_A),
     ("POST", "/api/v1/patients/{patient_id}/instrument-responses"): Case(
         CARE_TEAM_A,
@@ -195,6 +204,11 @@ def test_access(services, route):
     with services.db() as session:
         change_id = session.scalar(select(func.max(ProgrammeChange.id)))
     checkin = checkins.start_checkin(world.clinician_a.ctx(services), world.record_a.id)
+    flagged = None
+    if "/safety" in path:  # an open red flag to review (only here: it holds the programme)
+        finished_checkin(services, world.record_a.id, {**EXAMPLE_ANSWERS, "saddle_numbness": True})
+        with services.db() as session:
+            flagged = session.scalar(select(func.max(Assessment.id)))
     feedback.submit(world.patient_b.ctx(services), ARTICLE, True, "Clear and calm.")
     with services.db() as session:
         feedback_id = session.scalar(select(func.max(ArticleFeedback.id)))
@@ -211,6 +225,8 @@ def test_access(services, route):
         "{path}": "css/painpath.css",
         "{article_id}": ARTICLE,
         "{feedback_id}": str(feedback_id),
+        "{kind}": "checkin",
+        "{event_id}": str(flagged),
     }
     app = create_app(services=services)
     outcomes = {}
@@ -228,6 +244,7 @@ def test_access(services, route):
                     patient_a_email=world.patient_a.email,
                     password=world.patient_a.password,
                     template_id=template_id,
+                    flagged=flagged,
                 )
                 if isinstance(v, str)
                 else v

@@ -9,79 +9,9 @@ import textstat
 from sqlalchemy import func, select
 
 from painpath.store.models import Assessment, AuditEvent, InstrumentResponse
+from tests.checkin_flow import NO_FLAGS, answer_step, start_own_checkin, step_form
 from tests.factories import make_world
 from tests.web_helpers import client_for, post_form, sign_in
-
-STEP_URL = re.compile(r"/patients/(\d+)/checkins/(\d+)/steps/(\w+)")
-
-NO_FLAGS = {
-    "start": {"respondent": "self", "age": "38", "sex": "female", "region": "back"},
-    "safety": {
-        "bladder_change": "no",
-        "bowel_change": "no",
-        "saddle_numbness": "no",
-        "sexual_change": "no",
-        "leg_pain": "none",
-        "leg_weakness": "none",
-        "walking_change": "no",
-        "fever": "no",
-        "sudden_severe_pain": "no",
-        "fainting": "no",
-        "pulsing_belly": "no",
-        "urine_symptoms": "no",
-        "belly_symptoms": "no",
-    },
-    "health": {
-        "cancer_history": "no",
-        "weight_loss": "no",
-        "trauma": "none",
-        "steroid_use": "no",
-        "osteoporosis": "no",
-        "immunosuppressed": "no",
-        "recent_infection": "no",
-        "injects_drugs": "no",
-        "recent_procedure": "no",
-        "prior_back_surgery": "no",
-        "diabetes": "no",
-        "alcohol_heavy": "no",
-        "smoker": "no",
-    },
-    "where": {"pain_areas": ["low_back_centre", "low_back_left"], "pain_elsewhere": "no"},
-    "onset": {"onset": "gradual", "duration": "2_to_6_weeks", "course": "better"},
-    "pain": {"pain_now": "3", "pain_average": "4", "pain_worst": "6"},
-    "pattern": {
-        "night_pain": "when_moving",
-        "rest_pain": "eases",
-        "morning_stiffness_long": "no",
-        "movement_effect": "changes",
-    },
-    "function": {"activities_1_activity": "Gardening", "activities_1_score": "4"},
-    "beliefs": {
-        "belief_consequences": "5",
-        "belief_timeline": "8",
-        "belief_personal_control": "2",
-        "belief_treatment_control": "7",
-        "belief_symptoms": "4",
-        "belief_concern": "5",
-        "belief_understanding": "6",
-        "belief_emotional": "4",
-    },
-    "context": {
-        "sitting_hours": "8",
-        "sport": "none",
-        "falls_or_unsteady": "no",
-        "can_exercise_standing": "yes",
-        "activities_liked": ["walking", "swimming"],
-        "equipment": ["mat", "chair"],
-        "minutes_per_day": "15",
-    },
-}
-
-
-def _form(step: str, answers: dict, html: str, csrf: str) -> dict:
-    revision = re.search(r'name="revision" value="(\d+)"', html).group(1)
-    shown = re.findall(r'name="shown" value="(\w+)"', html)
-    return {**answers, "revision": revision, "shown": shown, "csrf_token": csrf}
 
 
 def _patient_client(services):
@@ -91,25 +21,12 @@ def _patient_client(services):
     return world, client, csrf
 
 
-def _start(client, csrf) -> str:
-    response = post_form(client, "/me/checkin", {}, csrf)
-    assert response.status_code == 303
-    return response.headers["location"]
-
-
-def _answer(client, csrf, url: str, answers: dict):
-    page = client.get(url)
-    assert page.status_code == 200, page.text
-    step = STEP_URL.search(url).group(3)
-    return client.post(url, data=_form(step, answers, page.text, csrf))
-
-
 def test_patient_completes_a_checkin_and_sees_an_explained_result(services):
     world, client, csrf = _patient_client(services)
-    url = _start(client, csrf)
+    url = start_own_checkin(client, csrf)
     for step, answers in NO_FLAGS.items():
         assert url.endswith(f"/steps/{step}"), (url, step)
-        response = _answer(client, csrf, url, answers)
+        response = answer_step(client, csrf, url, answers)
         assert response.status_code == 303, response.text
         url = response.headers["location"]
     result = client.get(url)
@@ -134,9 +51,9 @@ def test_patient_completes_a_checkin_and_sees_an_explained_result(services):
 
 def test_red_flag_stops_the_checkin_at_once(services):
     world, client, csrf = _patient_client(services)
-    url = _start(client, csrf)
-    url = _answer(client, csrf, url, NO_FLAGS["start"]).headers["location"]
-    stop = _answer(client, csrf, url, {**NO_FLAGS["safety"], "saddle_numbness": "yes"})
+    url = start_own_checkin(client, csrf)
+    url = answer_step(client, csrf, url, NO_FLAGS["start"]).headers["location"]
+    stop = answer_step(client, csrf, url, {**NO_FLAGS["safety"], "saddle_numbness": "yes"})
     assert stop.status_code == 303
     page = client.get(stop.headers["location"])
     assert "Emergency" in page.text and "emergency department now" in page.text
@@ -149,15 +66,15 @@ def test_red_flag_stops_the_checkin_at_once(services):
 
 def test_same_step_follow_up_appears_without_javascript(services):
     world, client, csrf = _patient_client(services)
-    url = _start(client, csrf)
-    url = _answer(client, csrf, url, NO_FLAGS["start"]).headers["location"]
-    response = _answer(client, csrf, url, {**NO_FLAGS["safety"], "leg_pain": "one_leg"})
+    url = start_own_checkin(client, csrf)
+    url = answer_step(client, csrf, url, NO_FLAGS["start"]).headers["location"]
+    response = answer_step(client, csrf, url, {**NO_FLAGS["safety"], "leg_pain": "one_leg"})
     assert response.status_code == 200  # same step again, with the follow-up question
     assert "Does the leg pain go below the knee?" in response.text
     assert "A few more questions" in response.text
     again = client.post(
         url,
-        data=_form(
+        data=step_form(
             "safety",
             {**NO_FLAGS["safety"], "leg_pain": "one_leg", "leg_pain_below_knee": "no"},
             response.text,
@@ -169,8 +86,8 @@ def test_same_step_follow_up_appears_without_javascript(services):
 
 def test_out_of_range_and_missing_answers_are_named_and_nothing_is_saved(services):
     world, client, csrf = _patient_client(services)
-    url = _start(client, csrf)
-    bad = _answer(client, csrf, url, {**NO_FLAGS["start"], "age": "170", "region": ""})
+    url = start_own_checkin(client, csrf)
+    bad = answer_step(client, csrf, url, {**NO_FLAGS["start"], "age": "170", "region": ""})
     assert bad.status_code == 422
     assert "170 is out of range 1–110" in bad.text
     assert "Please answer this question" in bad.text
@@ -182,9 +99,9 @@ def test_out_of_range_and_missing_answers_are_named_and_nothing_is_saved(service
 
 def test_double_submit_is_recognised_not_applied_twice(services):
     world, client, csrf = _patient_client(services)
-    url = _start(client, csrf)
+    url = start_own_checkin(client, csrf)
     page = client.get(url)
-    form = _form("start", NO_FLAGS["start"], page.text, csrf)
+    form = step_form("start", NO_FLAGS["start"], page.text, csrf)
     first = client.post(url, data=form)
     second = client.post(url, data=form)  # the same form again (double click)
     assert first.status_code == 303 and second.status_code == 303
@@ -195,10 +112,10 @@ def test_double_submit_is_recognised_not_applied_twice(services):
 
 def test_stale_back_button_form_with_different_answers_is_refused(services):
     world, client, csrf = _patient_client(services)
-    url = _start(client, csrf)
+    url = start_own_checkin(client, csrf)
     page = client.get(url)
-    stale = _form("start", {**NO_FLAGS["start"], "age": "40"}, page.text, csrf)
-    client.post(url, data=_form("start", NO_FLAGS["start"], page.text, csrf))
+    stale = step_form("start", {**NO_FLAGS["start"], "age": "40"}, page.text, csrf)
+    client.post(url, data=step_form("start", NO_FLAGS["start"], page.text, csrf))
     refused = client.post(url, data=stale)
     assert refused.status_code == 422
     assert "changed in another window" in refused.text
@@ -209,9 +126,9 @@ def test_stale_back_button_form_with_different_answers_is_refused(services):
 
 def test_resume_later_continues_the_same_checkin(services):
     world, client, csrf = _patient_client(services)
-    url = _start(client, csrf)
-    _answer(client, csrf, url, NO_FLAGS["start"])
-    again = _start(client, csrf)
+    url = start_own_checkin(client, csrf)
+    answer_step(client, csrf, url, NO_FLAGS["start"])
+    again = start_own_checkin(client, csrf)
     assert again.endswith("/steps/safety")
     with services.db() as session:
         assert session.scalar(select(func.count()).select_from(Assessment)) == 1
@@ -219,7 +136,7 @@ def test_resume_later_continues_the_same_checkin(services):
 
 def test_other_patient_cannot_open_or_answer_the_checkin(services):
     world, client, csrf = _patient_client(services)
-    url = _start(client, csrf)
+    url = start_own_checkin(client, csrf)
     other = client_for(services)
     other_csrf = sign_in(other, world.patient_b.email, world.patient_b.password)
     assert other.get(url).status_code == 404
@@ -302,13 +219,14 @@ def test_an_urgent_flag_waits_for_the_safety_questions_before_stopping(services)
     # A 12-year-old with hip pain fires an URGENT rule on the first page, but the
     # check-in must still ask the safety questions, where an emergency could show.
     world, client, csrf = _patient_client(services)
-    url = _start(client, csrf)
+    url = start_own_checkin(client, csrf)
     start = {"respondent": "someone_else", "age": "12", "sex": "male", "region": "hip"}
-    after_start = _answer(client, csrf, url, start)
+    after_start = answer_step(client, csrf, url, start)
     assert after_start.headers["location"].endswith("/steps/safety")
     safety = {
         "leg_pain": "none",
         "leg_weakness": "none",
+        "leg_numbness": "none",
         "walking_change": "no",
         "cannot_bear_weight": "no",
         "limp": "yes",
@@ -327,7 +245,7 @@ def test_an_urgent_flag_waits_for_the_safety_questions_before_stopping(services)
         "sexual_change": "no",
         "pulsing_belly": "no",
     }
-    stopped = _answer(client, csrf, after_start.headers["location"], safety)
+    stopped = answer_step(client, csrf, after_start.headers["location"], safety)
     page = client.get(stopped.headers["location"])
     assert "Emergency" in page.text  # the limp made it SCFE: an emergency, not "urgent"
     with services.db() as session:
@@ -337,8 +255,8 @@ def test_an_urgent_flag_waits_for_the_safety_questions_before_stopping(services)
 
 def test_a_form_for_a_later_step_cannot_skip_the_safety_questions(services):
     world, client, csrf = _patient_client(services)
-    url = _start(client, csrf)
-    _answer(client, csrf, url, NO_FLAGS["start"])
+    url = start_own_checkin(client, csrf)
+    answer_step(client, csrf, url, NO_FLAGS["start"])
     later = url.replace("/steps/start", "/steps/context")
     response = client.post(later, data={**NO_FLAGS["context"], "revision": "1", "csrf_token": csrf})
     assert response.status_code == 303
@@ -350,9 +268,9 @@ def test_a_form_for_a_later_step_cannot_skip_the_safety_questions(services):
 
 def test_an_emergency_answer_stops_even_when_follow_up_questions_would_appear(services):
     world, client, csrf = _patient_client(services)
-    url = _start(client, csrf)
-    url = _answer(client, csrf, url, NO_FLAGS["start"]).headers["location"]
-    response = _answer(
+    url = start_own_checkin(client, csrf)
+    url = answer_step(client, csrf, url, NO_FLAGS["start"]).headers["location"]
+    response = answer_step(
         client, csrf, url, {**NO_FLAGS["safety"], "bladder_change": "yes", "fever": "yes"}
     )
     assert response.status_code == 303  # not the follow-up page for the temperature
@@ -363,7 +281,33 @@ def test_an_emergency_answer_stops_even_when_follow_up_questions_would_appear(se
 
 def test_odd_numbers_are_refused_not_crashed_on(services):
     world, client, csrf = _patient_client(services)
-    url = _start(client, csrf)
+    url = start_own_checkin(client, csrf)
     for odd in ("--5", "5²", "²"):
-        response = _answer(client, csrf, url, {**NO_FLAGS["start"], "age": odd})
+        response = answer_step(client, csrf, url, {**NO_FLAGS["start"], "age": odd})
         assert response.status_code == 422, odd
+
+
+def test_a_known_aneurysm_asks_whether_the_pain_is_new_before_deciding(services):
+    world, client, csrf = _patient_client(services)
+    url = start_own_checkin(client, csrf)
+    start = {"respondent": "self", "age": "70", "sex": "male", "region": "back"}
+    url = answer_step(client, csrf, url, start).headers["location"]
+    url = answer_step(client, csrf, url, NO_FLAGS["safety"]).headers["location"]
+    health = {**NO_FLAGS["health"], "known_aneurysm": "yes"}
+    asked = answer_step(client, csrf, url, health)
+    assert asked.status_code == 200  # the follow-up, not a stop
+    assert "Is this pain new, or different from pain you have had before?" in asked.text
+    # Long-standing and unchanged: the check-in carries on.
+    unchanged = answer_step(client, csrf, url, {**health, "pain_change": "unchanged"})
+    assert unchanged.status_code == 303 and unchanged.headers["location"].endswith("/steps/where")
+    # Another man with a known aneurysm, whose pain is new: an emergency, however mild.
+    client = client_for(services)
+    csrf = sign_in(client, world.patient_b.email, world.patient_b.password)
+    url = start_own_checkin(client, csrf)
+    url = answer_step(client, csrf, url, start).headers["location"]
+    url = answer_step(client, csrf, url, NO_FLAGS["safety"]).headers["location"]
+    answer_step(client, csrf, url, health)
+    stopped = answer_step(client, csrf, url, {**health, "pain_change": "new"})
+    page = client.get(stopped.headers["location"]).text
+    assert "New or changed pain with a known aortic aneurysm" in page
+    assert "even if the pain is not severe" in page

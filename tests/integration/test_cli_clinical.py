@@ -182,6 +182,18 @@ def test_interactive_check_stops_on_a_red_flag_with_the_stop_screen(run):
     assert "How much it hurts" not in result.output  # no further questions asked
 
 
+def test_interactive_check_asks_whether_the_pain_is_new_before_an_aneurysm_stop(run):
+    about = "1\n70\n2\n1\n"  # self, 70, male, low back
+    # Safety step: no to everything (choices: 1 = "No").
+    safety = "n\nn\nn\nn\n1\n1\n1\nn\nn\nn\nn\nn\nn\nn\n"
+    # Health: no until smoking (yes) and a known aneurysm (yes); then "is it new?" 1 = new.
+    health = "n\nn\n1\nn\nn\nn\nn\nn\nn\nn\nn\nn\ny\ny\n1\n"
+    result = run("check", input=about + safety + health)
+    assert "Is this pain new, or different from pain you have had before?" in result.output
+    assert result.exit_code == 3, result.output
+    assert "New or changed pain with a known aortic aneurysm" in result.output
+
+
 def test_interactive_check_repeats_a_question_after_a_bad_answer(run):
     result = run("check", input="1\n999\n50\n2\n1\ny\n")
     assert result.exit_code == 3, result.output

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from painpath.services import accounts
 from painpath.store.models import InstrumentResponse
-from tests.factories import make_world
+from tests.factories import finished_checkin, make_world
 from tests.web_helpers import client_for
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "examples" / "checkin-answers.json"
@@ -89,3 +89,31 @@ def test_bad_item_scores_are_refused_with_every_item_named(services):
     assert '"1"' in text and '"2"' in text and '"10"' in text
     with services.db() as session:
         assert session.scalar(select(func.count()).select_from(InstrumentResponse)) == 0
+
+
+def test_open_red_flags_and_their_review_through_the_api(services):
+    world = make_world(services)
+    answers = {**json.loads(EXAMPLE.read_text()), "saddle_numbness": True}
+    finished_checkin(services, world.record_a.id, answers)
+    url = f"/api/v1/patients/{world.record_a.id}/safety"
+    mine = _api(services, world.patient_a).get(url).json()
+    assert mine["on_hold"] is True
+    (flag,) = mine["open"]
+    assert flag["tier"] == "EMERGENCY" and flag["flags"][0]["rule"] == "ces_saddle_numbness"
+    assert flag["flags"][0]["action"] and flag["flags"][0]["sources"]
+
+    clinician = _api(services, world.clinician_a)
+    review = {"kind": "checkin", "event_id": flag["event_id"], "action_taken": "Seen in ED."}
+    bad = clinician.post(f"{url}/reviews", json={**review, "outcome": "all_clear"})
+    assert bad.status_code == 422 and "outcome" in bad.text
+    assert (
+        _api(services, world.patient_a)
+        .post(f"{url}/reviews", json={**review, "outcome": "other"})
+        .status_code
+        == 403
+    )
+    done = clinician.post(f"{url}/reviews", json={**review, "outcome": "emergency_care"})
+    assert done.status_code == 201, done.text
+    assert done.json()["on_hold"] is False and done.json()["reviews"][0]["outcome"] == (
+        "emergency_care"
+    )

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from painpath.catalog import get_catalog
 from painpath.services import programmes
 from painpath.services.context import Services
-from painpath.services.errors import InvalidInput, NotFound
+from painpath.services.errors import InvalidInput, NotFound, OnHold
 from painpath.store.models import ExerciseLog, ProgrammeChange
 from tests.factories import finished_checkin, make_world
 
@@ -39,7 +39,7 @@ def test_programme_is_built_from_the_latest_checkin_with_reasons(services):
 def test_no_programme_after_a_red_flag(services):
     world = make_world(services)
     finished_checkin(services, world.record_a.id, {**EXAMPLE, "saddle_numbness": True})
-    with pytest.raises(InvalidInput, match="warning sign"):
+    with pytest.raises(OnHold, match="warning sign"):
         programmes.create_from_checkin(world.patient_a.ctx(services), world.record_a.id)
 
 
@@ -92,7 +92,6 @@ def test_two_good_days_progress_and_a_bad_morning_regresses(services):
         day=day + timedelta(days=1),
         pain=3,
         stiffness=2,
-        warning_sign=False,
     )
     assert [c.decision for c in changes] == ["regress"] and "7/10" in changes[0].reason
     with services.db() as session:
@@ -119,9 +118,10 @@ def test_a_warning_sign_in_the_morning_pauses_the_programme(services):
         day=DAY + timedelta(days=1),
         pain=2,
         stiffness=None,
-        warning_sign=True,
+        warning_signs=["bladder_bowel"],
     )
-    assert after.status == "paused" and changes[0].decision == "stop_and_escalate"
+    assert after.status == "paused" and [c.decision for c in changes] == ["stop_and_escalate"]
+    assert "New bladder or bowel problems" in changes[0].reason
 
 
 def test_bad_pain_values_are_refused_and_double_logs_saved_once(services):
@@ -175,7 +175,6 @@ def _good_day(services, world, item_id: int, day: date, key: str):
         day=day + timedelta(days=1),
         pain=2,
         stiffness=2,
-        warning_sign=False,
     )
     return changes
 

@@ -194,12 +194,19 @@ def assess(
 ) -> AssessmentResult:
     screening = screen(answers, redflags, checkin.items)
     facts = derive_facts(answers, instrument_scores, screening, guidance)
-    stratification = _stratification(facts, instrument_scores, guidance)
     sections: dict[str, tuple[Statement, ...]] = {}
     for name, section in guidance.sections().items():
         sections[name] = tuple(_section(name, section, facts, screening.fired))
-    if answers.get("region") in ("back", "both") and not screening.stop:
-        sections["imaging"] = (*sections["imaging"], *_scan_context(facts, guidance))
+    if screening.stop:
+        # A check-in that stopped on a red flag says what to do about the flag and which
+        # scan it calls for; nothing else (no stratification, kind of pain or medicines
+        # judged from half the answers).
+        stratification = None
+        sections = {"imaging": sections["imaging"]}
+    else:
+        stratification = _stratification(facts, instrument_scores, guidance)
+        if answers.get("region") in ("back", "both"):
+            sections["imaging"] = (*sections["imaging"], *_scan_context(facts, guidance))
     scores = tuple(
         _scored(instruments[key], score) for key, score in sorted(instrument_scores.items())
     )
@@ -373,7 +380,8 @@ def _programme_inputs(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> P
         region=answers.get("region", "back"),
         age=answers.get("age"),
         irritability=facts.get("irritability", "moderate"),
-        leg_symptoms=answers.get("leg_pain") in ("one_leg", "both_legs"),
+        leg_symptoms=answers.get("leg_pain") in ("one_leg", "both_legs")
+        or answers.get("leg_numbness") not in (None, "none"),
         balance_concern=falls,
         chair_based=answers.get("can_exercise_standing") is False,
         sitting_hours=answers.get("sitting_hours"),

@@ -131,3 +131,55 @@ def _rising_week_on_week(logs: Sequence[SessionLog], today: date) -> bool:
         if this_week and last_week and fmean(this_week) > fmean(last_week):
             return True
     return False
+
+
+class PainAdvice(BaseModel):
+    """What to do now, and what the model will do, after a session that hurt more than
+    the pain-monitoring limits allow. Explained like every statement: reasons, sources."""
+
+    model_config = ConfigDict(frozen=True)
+    headline: str
+    now: tuple[str, ...]
+    next: str
+    get_help: str
+    reasons: tuple[str, ...]
+    sources: tuple[str, ...] = PAIN_MONITORING_SOURCES
+
+
+def pain_advice(
+    exercise_name: str,
+    pain_during: int | None,
+    pain_after: int | None,
+    thresholds: Thresholds = Thresholds(),
+) -> PainAdvice | None:
+    """None when the session stayed within the limits."""
+    t = thresholds
+    over = []
+    if pain_during is not None and pain_during > t.during_max:
+        over.append(f"{pain_during}/10 during it (your limit is {t.during_max}/10)")
+    if pain_after is not None and pain_after > t.after_max:
+        over.append(f"{pain_after}/10 afterwards (your limit is {t.after_max}/10)")
+    if not over:
+        return None
+    return PainAdvice(
+        headline=f"{exercise_name} hurt more than it should: {' and '.join(over)}.",
+        now=(
+            "Do not do it again today, and do not push through pain.",
+            "Carry on with the other exercises only while they stay within your limits.",
+            "Rest in a comfortable position, and keep gently moving through the day.",
+        ),
+        next=(
+            "Tomorrow morning, tell us how you feel. Your plan will then make this exercise "
+            "easier (or, if it is already as easy as it gets, keep it the same for your "
+            "clinician to review). If the pain has not settled by then, or keeps getting "
+            "worse, contact your clinician."
+        ),
+        get_help=(
+            "Get help at once for new numbness, weakness, bladder or bowel changes, or a fever."
+        ),
+        reasons=(
+            f"Exercise pain may reach {t.during_max}/10 during and {t.after_max}/10 after, "
+            "and should settle by the next morning (the pain-monitoring model).",
+            "Above those limits, the model makes the exercise easier at the next step.",
+        ),
+    )

@@ -6,12 +6,18 @@ again."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from painpath.core.conditions import Condition, parse_condition, satisfied_comparisons
+from painpath.core.conditions import (
+    Condition,
+    comparisons,
+    parse_condition,
+    satisfied_comparisons,
+)
 from painpath.core.questionnaire import Item, ItemType, Questionnaire
 from painpath.core.statements import Statement, Tier
 
@@ -63,10 +69,58 @@ class NoFlagAdvice(BaseModel):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
+class RecheckSign(BaseModel):
+    """A warning sign asked between check-ins (the next-morning check), in the person's
+    words, and the check-in answers it stands for, so the same rules judge it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    text: str
+    answers: dict[str, Any]
+
+
+class RecheckFallback(BaseModel):
+    """What a ticked sign raises when no rule fires for it (e.g. 'something else')."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    tier: Tier
+    title: str
+    action: str
+    timeframe: str
+    clinician_action: str
+    reasons: tuple[str, ...] = Field(min_length=1)
+    sources: tuple[str, ...] = Field(min_length=1)
+
+    def as_flag(self, answers: tuple[str, ...] = ()) -> FiredFlag:
+        return FiredFlag(
+            rule="recheck_fallback",
+            condition="A new warning sign between check-ins",
+            tier=self.tier,
+            title=self.title,
+            action=self.action,
+            timeframe=self.timeframe,
+            clinician_action=self.clinician_action,
+            reasons=self.reasons,
+            answers=answers,
+            sources=self.sources,
+        )
+
+
+class Recheck(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    question: str
+    # Steps whose answers at the last check-in still hold (age, sex, region, health
+    # history); the safety questions themselves are asked afresh by the signs.
+    context_steps: tuple[str, ...] = Field(min_length=1)
+    signs: tuple[RecheckSign, ...] = Field(min_length=1)
+    fallback: RecheckFallback
+
+
 class RedFlagRules(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     tiers: dict[Tier, TierInfo]
     no_flag: NoFlagAdvice
+    recheck: Recheck
     rules: tuple[RedFlagRule, ...]
 
 
@@ -112,6 +166,43 @@ def stops_now(screening: Screening, q: Questionnaire, answered_step: str | None)
     return order.index(answered_step) >= last_safety
 
 
+def emergency_settled(
+    answers: Mapping[str, Any], rules: RedFlagRules, pending: Sequence[Item]
+) -> bool:
+    """Whether an EMERGENCY rule fires now *whatever* the pending follow-up questions
+    are answered. A rule that fires only because a follow-up is still unanswered (a
+    known aneurysm, before "is this pain new?") is not settled: the follow-up is asked
+    first. One that fires either way (a child's fever, before "what temperature?")
+    stops the check-in at once."""
+    pending_ids = {item.id: item for item in pending}
+    for rule in rules.rules:
+        if rule.tier is not Tier.emergency or not rule.when.holds(answers, frozenset()):
+            continue
+        asked = list(dict.fromkeys(c.item for c in comparisons(rule.when) if c.item in pending_ids))
+        spans = [_possible_answers(pending_ids[item_id]) for item_id in asked]
+        if all(
+            rule.when.holds({**answers, **dict(zip(asked, values, strict=True))}, frozenset())
+            for values in itertools.product(*spans)
+        ):
+            return True
+    return False
+
+
+def _possible_answers(item: Item) -> tuple[Any, ...]:
+    """Answers that span what a rule can test of an item (its options, its ends)."""
+    if item.type == ItemType.boolean:
+        values: tuple[Any, ...] = (True, False)
+    elif item.type == ItemType.choice:
+        values = tuple(o.code for o in item.options)
+    elif item.type == ItemType.multi_choice:
+        values = ((), tuple(o.code for o in item.options))
+    elif item.type in (ItemType.integer, ItemType.decimal):
+        values = (item.min, item.max)
+    else:
+        values = ()
+    return values if item.required else (*values, None)
+
+
 def screen(answers: Mapping[str, Any], rules: RedFlagRules, items: Mapping[str, Item]) -> Screening:
     """Run every rule. All fired flags are returned, most urgent first."""
     fired: list[FiredFlag] = []
@@ -152,8 +243,10 @@ def screen(answers: Mapping[str, Any], rules: RedFlagRules, items: Mapping[str, 
 def _fired(rule: RedFlagRule, answers: Mapping[str, Any], items: Mapping[str, Item]) -> FiredFlag:
     said: list[str] = []
     for leaf in satisfied_comparisons(rule.when, answers):
-        if leaf.item == "region":
-            continue  # where the pain is frames every rule; not worth repeating
+        if leaf.item == "region" or answers.get(leaf.item) is None:
+            # Where the pain is frames every rule; an unanswered question is not
+            # something the person said.
+            continue
         words = describe_answer(items.get(leaf.item), leaf.item, answers.get(leaf.item))
         if words not in said:
             said.append(words)
@@ -189,3 +282,25 @@ def describe_answer(item: Item | None, item_id: str, value: Any) -> str:
         value = int(value)
     unit = f" {item.unit}" if item.unit else ""
     return f"{item.short}: {value}{unit}"
+
+
+def recheck(
+    context: Mapping[str, Any],
+    signs: Sequence[str],
+    rules: RedFlagRules,
+    items: Mapping[str, Item],
+) -> tuple[FiredFlag, ...]:
+    """The flags raised by warning signs reported between check-ins, most urgent first.
+
+    The signs become check-in answers on top of what still holds from the last check-in
+    (`context`), and the red-flag rules judge them as at a check-in. Only flags that
+    route to a human count; a sign no such rule covers raises the fallback flag, so a
+    ticked sign is never met with nothing."""
+    by_id = {sign.id: sign for sign in rules.recheck.signs}
+    answers = dict(context)
+    for sign in signs:
+        answers.update(by_id[sign].answers)
+    flags = [f for f in screen(answers, rules, items).flags if rules.tiers[f.tier].stops_checkin]
+    if flags:
+        return tuple(flags)
+    return (rules.recheck.fallback.as_flag(tuple(by_id[sign].text for sign in signs)),)

@@ -29,9 +29,8 @@ from painpath.core.questionnaire import (
     enabled_items,
     prune_disabled,
 )
-from painpath.core.screening import stops_now
-from painpath.core.statements import Tier
-from painpath.services import audit
+from painpath.core.screening import emergency_settled, stops_now
+from painpath.services import audit, safety
 from painpath.services.context import Context
 from painpath.services.errors import Forbidden, InvalidInput, NotFound
 from painpath.services.patients import patient_transaction
@@ -367,7 +366,10 @@ def save_step(
         row.updated_at = ctx.now()
         today = ctx.today()
         screening_result = evaluate(catalog, merged, {}, today).screening
-        emergency = screening_result.highest_tier is Tier.emergency
+        # An emergency stops the check-in at once, unless it rests on a follow-up
+        # question of this step that is still to be asked (then that is asked first).
+        pending = [i for i in applicable if i.id in new_questions]
+        emergency = emergency_settled(merged, catalog.redflags, pending)
         if new_questions and not emergency:
             session.flush()
             audit.record(
@@ -391,6 +393,15 @@ def save_step(
             row.step = None
             row.completed_at = ctx.now()
             row.content_version = catalog.version
+            if result.screening.stop:
+                top = result.screening.flags[0]
+                safety.pause_programme(
+                    session,
+                    ctx,
+                    patient_id,
+                    f"A check-in found a warning sign ({top.title}): the programme waits "
+                    "until a clinician has looked at it.",
+                )
         else:
             row.step = following
         session.flush()

@@ -36,6 +36,11 @@ class InvalidInput(ServiceError):
         self.errors = errors
 
 
+class OnHold(ServiceError):
+    """A red flag stands: no programme is made, restarted or played until a clinician
+    has recorded what was done. The message says which flag and what to do."""
+
+
 class Throttled(ServiceError):
     def __init__(self, retry_after_seconds: int) -> None:
         minutes = max(1, -(-retry_after_seconds // 60))

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from painpath.catalog import get_catalog
 from painpath.core.access import (
     PatientAction,
     PatientRelation,
@@ -17,7 +18,7 @@ from painpath.core.access import (
     patient_actions,
 )
 from painpath.core.accounts import Role
-from painpath.services import audit
+from painpath.services import audit, open_flags
 from painpath.services.context import Context
 from painpath.services.errors import Forbidden, NotFound
 from painpath.services.schemas import (
@@ -127,7 +128,25 @@ def list_patients(ctx: Context, search: str | None = None) -> list[PatientView]:
             subject_type="patient",
             detail=f"{len(patients)} patients" + (f", search {search.strip()!r}" if search else ""),
         )
-        return [patient_view(p) for p in patients]
+        needs = open_flags.attention(
+            session, get_catalog(ctx.settings.content_overrides), [p.id for p in patients]
+        )
+        # Patients with an open red flag first (most urgent, then waiting longest), then
+        # paused programmes, then everyone else by name (the query's order).
+        ranked = sorted(
+            patients, key=lambda p: needs[p.id].sort_key() if needs[p.id].needed else (1,)
+        )
+        return [
+            patient_view(p).model_copy(
+                update={
+                    "open_flag_tier": needs[p.id].tier,
+                    "open_flags": needs[p.id].open_flags,
+                    "flag_since": needs[p.id].since,
+                    "programme_paused": needs[p.id].programme_paused,
+                }
+            )
+            for p in ranked
+        ]
 
 
 def check_may_add(ctx: Context) -> None:

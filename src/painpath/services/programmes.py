@@ -3,6 +3,7 @@ pain-monitoring model after each next-morning check, every change explained."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -11,21 +12,24 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from painpath.core.access import PatientAction
+from painpath.core.accounts import Role
 from painpath.core.exercises import Dosage, Exercise, Tracking
 from painpath.core.pathway import AssessmentResult
 from painpath.core.programs import Choice, build_programme
 from painpath.core.programs import Programme as BuiltProgramme
 from painpath.core.progression import SessionLog, Thresholds, next_step
-from painpath.services import audit
+from painpath.core.screening import recheck
+from painpath.services import audit, safety
 from painpath.services.checkins import catalog_for
 from painpath.services.context import Context
-from painpath.services.errors import InvalidInput, NotFound
+from painpath.services.errors import InvalidInput, NotFound, OnHold
 from painpath.services.patients import patient_transaction
 from painpath.store.db import transaction
 from painpath.store.models import (
     Assessment,
     ExerciseLog,
     MorningCheck,
+    Patient,
     Programme,
     ProgrammeChange,
     ProgrammeItem,
@@ -140,10 +144,7 @@ def _view(session: Session, ctx: Context, programme: Programme, today: date) -> 
         thresholds=dict(programme.thresholds),
         morning_check_due=any(log.day == yesterday for log in logs) and today not in checked,
         morning_checked_today=today in checked,
-        changes=[
-            ChangeView(c.id, c.at, c.decision, c.from_exercise, c.to_exercise, c.reason)
-            for c in changes
-        ],
+        changes=[_change_view(c) for c in changes],
         days_logged=sorted({log.day for log in logs if log.completed}),
     )
 
@@ -167,7 +168,8 @@ def create_from_checkin(ctx: Context, patient_id: int) -> ProgrammeView:
     """A programme from the patient's latest finished check-in. A check-in that stopped on
     a red flag gets no programme: the person must see a clinician first."""
     catalog = catalog_for(ctx)
-    with patient_transaction(ctx, patient_id, PatientAction.checkin) as (session, _patient):
+    with patient_transaction(ctx, patient_id, PatientAction.checkin) as (session, patient):
+        safety.require_clear(session, ctx, patient)
         latest = session.scalar(
             select(Assessment)
             .where(Assessment.patient_id == patient_id, Assessment.status != "in_progress")
@@ -273,7 +275,7 @@ def log_exercise(
         errors["day"] = "cannot be in the future"
     if not submission_key or len(submission_key) > 64:
         errors["submission_key"] = "is required"
-    with patient_transaction(ctx, patient_id, PatientAction.checkin) as (session, _patient):
+    with patient_transaction(ctx, patient_id, PatientAction.checkin) as (session, patient):
         if errors:  # checked after access, so a refusal never depends on the input
             raise InvalidInput(errors)
         programme = _active(session, patient_id)
@@ -282,6 +284,7 @@ def log_exercise(
             raise NotFound("programme exercise")
         if session.scalar(select(ExerciseLog).where(ExerciseLog.submission_key == submission_key)):
             return _view(session, ctx, programme, ctx.today())
+        _require_playable(session, ctx, patient, programme)
         session.add(
             ExerciseLog(
                 programme_id=programme.id,
@@ -302,6 +305,18 @@ def log_exercise(
         return _view(session, ctx, programme, ctx.today())
 
 
+def _require_playable(session: Session, ctx: Context, patient, programme: Programme) -> None:
+    """No new session while a red flag stands or the programme is paused."""
+    safety.require_clear(session, ctx, patient)
+    if programme.status == "paused":
+        raise OnHold(
+            "This programme is paused. Your clinician restarts it when it is safe to carry "
+            "on; contact them if you are not sure what to do."
+            if ctx.actor.role is Role.patient
+            else "This programme is paused: restart it from the builder before sessions are logged."
+        )
+
+
 def morning_check(
     ctx: Context,
     patient_id: int,
@@ -309,10 +324,19 @@ def morning_check(
     day: date,
     pain: int | None,
     stiffness: int | None,
-    warning_sign: bool,
+    warning_signs: Sequence[str] = (),
 ) -> tuple[ProgrammeView, list[ChangeView]]:
-    """Record the next-morning check and adapt each exercise (pain-monitoring model)."""
+    """Record the next-morning check and adapt each exercise (pain-monitoring model).
+
+    Any warning sign pauses the whole programme and raises a flag with the tier, action
+    and timeframe the red-flag rules give it; nothing is stepped up or down that day."""
+    catalog = catalog_for(ctx)
+    known = {sign.id for sign in catalog.redflags.recheck.signs}
+    signs = list(dict.fromkeys(warning_signs))
     errors = {}
+    unknown = [s for s in signs if s not in known]
+    if unknown:
+        errors["warning_signs"] = f"Unknown warning sign: {', '.join(unknown)[:200]}"
     if pain is None:
         errors["pain"] = "Say how much it hurts this morning (0–10)."
     elif not 0 <= pain <= 10:
@@ -332,18 +356,41 @@ def morning_check(
         )
         if existing is not None:  # answered already today: keep the first, change nothing
             return _view(session, ctx, programme, ctx.today()), []
+        flags = (
+            recheck(
+                _recheck_context(session, catalog, programme),
+                signs,
+                catalog.redflags,
+                catalog.checkin.items,
+            )
+            if signs
+            else ()
+        )
         session.add(
             MorningCheck(
                 programme_id=programme.id,
                 day=day,
                 pain=pain,
                 stiffness=stiffness,
-                warning_sign=warning_sign,
+                warning_sign=bool(signs),
+                signs=signs or None,
+                flags=[f.model_dump(mode="json") for f in flags] or None,
+                highest_tier=flags[0].tier.value if flags else None,
                 logged_at=ctx.now(),
             )
         )
         session.flush()
-        changes = _adapt(session, ctx, programme, day)
+        if flags:
+            paused = safety.pause_programme(
+                session,
+                ctx,
+                patient_id,
+                f"A warning sign at the morning check ({flags[0].title}): the programme waits "
+                "until a clinician has looked at it.",
+            )
+            changes = [_change_view(paused)] if paused else []
+        else:
+            changes = _adapt(session, ctx, programme, day)
         audit.record(
             session,
             ctx,
@@ -353,6 +400,35 @@ def morning_check(
             detail=f"{len(changes)} change(s)",
         )
         return _view(session, ctx, programme, ctx.today()), changes
+
+
+def _recheck_context(session: Session, catalog, programme: Programme) -> dict[str, Any]:
+    """What still holds from the last check-in (age, sex, region, health history), so
+    a morning warning sign is judged by the same rules as at a check-in."""
+    latest = session.scalar(
+        select(Assessment)
+        .where(Assessment.patient_id == programme.patient_id, Assessment.status != "in_progress")
+        .order_by(Assessment.completed_at.desc(), Assessment.id.desc())
+    )
+    if programme.assessment_id is not None:
+        latest = session.get(Assessment, programme.assessment_id) or latest
+    q = catalog.checkin
+    keep = {
+        item.id
+        for step_id in catalog.redflags.recheck.context_steps
+        if (step := q.step(step_id)) is not None
+        for item in step.items
+    }
+    context = {k: v for k, v in (latest.answers if latest else {}).items() if k in keep}
+    if "age" not in context:
+        patient = session.get(Patient, programme.patient_id)
+        if patient is not None and patient.birth_year:
+            context["age"] = max(1, programme.created_at.year - patient.birth_year)
+    return context
+
+
+def _change_view(c: ProgrammeChange) -> ChangeView:
+    return ChangeView(c.id, c.at, c.decision, c.from_exercise, c.to_exercise, c.reason)
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -521,11 +597,14 @@ def handout(ctx: Context, patient_id: int, programme_id: int | None = None) -> t
 # --- the clinician's builder ----------------------------------------------------------------
 
 
-def _clinician_programme(session: Session, ctx: Context, patient_id: int) -> Programme:
-    """The patient's active programme, or a new empty one for the clinician to fill."""
-    programme = _active(session, patient_id)
+def _clinician_programme(session: Session, ctx: Context, patient) -> Programme:
+    """The patient's active programme, or a new empty one for the clinician to fill
+    (not while a red flag stands)."""
+    programme = _active(session, patient.id)
     if programme is not None:
         return programme
+    safety.require_clear(session, ctx, patient)
+    patient_id = patient.id
     now = ctx.now()
     programme = Programme(
         patient_id=patient_id,
@@ -590,7 +669,8 @@ def assign_protocol(ctx: Context, patient_id: int, protocol_id: str) -> Programm
     protocol = catalog.protocols.get(protocol_id)
     if protocol is None:
         raise InvalidInput({"protocol": "Choose one of the ready-made programmes."})
-    with patient_transaction(ctx, patient_id, PatientAction.change) as (session, _patient):
+    with patient_transaction(ctx, patient_id, PatientAction.change) as (session, patient):
+        safety.require_clear(session, ctx, patient)
         built = BuiltProgramme(
             items=tuple(
                 Choice(
@@ -625,8 +705,8 @@ def add_item(ctx: Context, patient_id: int, exercise_id: str) -> ProgrammeView:
     exercise = library.get(exercise_id)
     if exercise is None:
         raise InvalidInput({"exercise": "Choose an exercise from the library."})
-    with patient_transaction(ctx, patient_id, PatientAction.change) as (session, _patient):
-        programme = _clinician_programme(session, ctx, patient_id)
+    with patient_transaction(ctx, patient_id, PatientAction.change) as (session, patient):
+        programme = _clinician_programme(session, ctx, patient)
         items = _items(session, programme)
         if any(i.exercise_id == exercise_id for i in items):
             raise InvalidInput({"exercise": f"{exercise.name} is already in the programme."})
@@ -734,8 +814,6 @@ def override_change(ctx: Context, patient_id: int, change_id: int) -> ProgrammeV
         before = item.exercise_id
         item.exercise_id = change.from_exercise
         item.dosage = library[change.from_exercise].dosage.model_dump(mode="json")
-        if programme.status == "paused" and change.decision == "stop_and_escalate":
-            programme.status = "active"
         _edit(
             session,
             ctx,
@@ -786,10 +864,11 @@ def templates(ctx: Context) -> list[tuple[int, str, int]]:
 
 def assign_template(ctx: Context, patient_id: int, template_id: int) -> ProgrammeView:
     library = catalog_for(ctx).exercises
-    with patient_transaction(ctx, patient_id, PatientAction.change) as (session, _patient):
+    with patient_transaction(ctx, patient_id, PatientAction.change) as (session, patient):
         template = session.get(ProgrammeTemplate, template_id)
         if template is None or template.owner_id != ctx.actor.user_id:
             raise NotFound("template")
+        safety.require_clear(session, ctx, patient)
         built = BuiltProgramme(
             items=tuple(
                 Choice(

@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from painpath.core.accounts import Role, Sex, TokenScope
+from painpath.core.statements import Tier
 from painpath.services.errors import InvalidInput
 from painpath.services.passwords import password_problem
 
@@ -107,6 +108,12 @@ class PatientView(BaseModel):
     sex: Sex | None
     has_account: bool
     created_at: datetime
+    # In a clinician's list: an open red flag (the most urgent tier, how many, waiting
+    # since) and a paused programme put the patient at the top.
+    open_flag_tier: Tier | None = None
+    open_flags: int = 0
+    flag_since: datetime | None = None
+    programme_paused: bool = False
 
 
 class ClinicianView(BaseModel):

@@ -343,7 +343,50 @@ class MorningCheck(Base):
     pain: Mapped[int] = mapped_column(Integer)
     stiffness: Mapped[int | None] = mapped_column(Integer)
     warning_sign: Mapped[bool]
+    # Which warning signs were ticked (ids of redflags.yaml `recheck.signs`) and the
+    # flags they raised, as shown to the person: kept so the alert explains itself
+    # even after the rules change.
+    signs: Mapped[list | None] = mapped_column(JSON)
+    flags: Mapped[list | None] = mapped_column(JSON)
+    highest_tier: Mapped[str | None] = mapped_column(String(16))
     logged_at: Mapped[datetime]
+
+
+class SafetyReview(Base):
+    """A clinician's record of what was done about a red flag: a check-in that stopped
+    on one, or a warning sign at a next-morning check. Until a review exists the flag
+    stands: no programme is made, resumed or played, and it tops the clinician's list.
+    painpath itself never closes a flag."""
+
+    __tablename__ = "safety_reviews"
+    __table_args__ = (
+        CheckConstraint(
+            "(assessment_id IS NULL) <> (morning_check_id IS NULL)", name="one_subject"
+        ),
+        CheckConstraint(
+            "outcome IN ('emergency_care', 'urgent_care', 'specialist_referral', "
+            "'assessed_in_clinic', 'advice_given', 'other')",
+            name="outcome_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), unique=True
+    )
+    morning_check_id: Mapped[int | None] = mapped_column(
+        ForeignKey("morning_checks.id", ondelete="CASCADE"), unique=True
+    )
+    outcome: Mapped[str] = mapped_column(String(32))
+    action_taken: Mapped[str] = mapped_column(Text)
+    programme_may_resume: Mapped[bool]
+    reviewed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    reviewed_at: Mapped[datetime]
 
 
 class ProgrammeTemplate(Base):

@@ -12,8 +12,9 @@ from pydantic import BaseModel, Field
 from painpath.core.accounts import Role
 from painpath.core.exercises import matches
 from painpath.core.pathway import AssessmentResult
+from painpath.core.screening import FiredFlag
 from painpath.core.statements import Audience
-from painpath.services import accounts, audit, checkins, instruments, invites, patients
+from painpath.services import accounts, audit, checkins, instruments, invites, patients, safety
 from painpath.services.checkins import catalog_for
 from painpath.services.context import Context
 from painpath.services.schemas import (
@@ -270,6 +271,102 @@ def add_instrument_response(
         submission_key=body.submission_key,
     )
     return _score_view(saved)
+
+
+# --- red flags that stand until a clinician records what was done -------------------------
+
+
+class OpenFlagView(BaseModel):
+    kind: str  # "checkin" or "morning_check"
+    event_id: int
+    raised_at: datetime
+    tier: str
+    flags: list[FiredFlag]  # most urgent first, each with its action, timeframe and reasons
+
+
+class SafetyReviewView(BaseModel):
+    kind: str
+    event_id: int
+    outcome: str
+    action_taken: str
+    programme_may_resume: bool
+    reviewed_at: datetime
+    reviewed_by: str | None
+
+
+class SafetyStatusView(BaseModel):
+    on_hold: bool  # an open flag: no programme is made, restarted or played
+    programme_paused: bool
+    open: list[OpenFlagView]
+    reviews: list[SafetyReviewView]
+
+
+class NewSafetyReview(BaseModel):
+    kind: str = Field(pattern="^(checkin|morning_check)$")
+    event_id: int = Field(ge=1, le=2_147_483_647)
+    outcome: str = Field(description=f"one of: {', '.join(safety.OUTCOMES)}")
+    action_taken: str = Field(min_length=1, max_length=safety.NOTE_LIMIT)
+    resume_programme: bool = False
+
+
+def _safety_view(status: safety.SafetyStatus) -> SafetyStatusView:
+    return SafetyStatusView(
+        on_hold=status.on_hold,
+        programme_paused=status.programme_paused,
+        open=[
+            OpenFlagView(
+                kind=f.kind,
+                event_id=f.event_id,
+                raised_at=f.raised_at,
+                tier=f.tier.value,
+                flags=list(f.flags),
+            )
+            for f in status.open
+        ],
+        reviews=[
+            SafetyReviewView(
+                kind=r.kind,
+                event_id=r.event_id,
+                outcome=r.outcome,
+                action_taken=r.action_taken,
+                programme_may_resume=r.programme_may_resume,
+                reviewed_at=r.reviewed_at,
+                reviewed_by=r.reviewed_by,
+            )
+            for r in status.reviews
+        ],
+    )
+
+
+@router.get("/patients/{patient_id}/safety", response_model=SafetyStatusView, tags=["safety"])
+def safety_status(patient_id: RecordId, ctx: Context = Depends(api_context)):
+    """The patient's open red flags (each stands until a clinician of the care team
+    records what was done) and the reviews recorded so far."""
+    return _safety_view(safety.status(ctx, patient_id))
+
+
+@router.post(
+    "/patients/{patient_id}/safety/reviews",
+    response_model=SafetyStatusView,
+    status_code=201,
+    tags=["safety"],
+)
+def record_safety_review(
+    patient_id: RecordId, body: NewSafetyReview, ctx: Context = Depends(api_context)
+):
+    """A clinician of the care team records what was done about one open flag. The same
+    review sent twice is recorded once."""
+    return _safety_view(
+        safety.record_review(
+            ctx,
+            patient_id,
+            body.kind,
+            body.event_id,
+            outcome=body.outcome,
+            action_taken=body.action_taken,
+            resume_programme=body.resume_programme,
+        )
+    )
 
 
 # --- exercise library (public content, no health data) -----------------------------------

@@ -17,6 +17,7 @@ from painpath.services.errors import InvalidInput, NotFound
 from painpath.web.auth import FormFields, checked_form, request_context
 from painpath.web.citations import Citations
 from painpath.web.params import RecordId
+from painpath.web.safety_view import safety_context
 from painpath.web.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -71,7 +72,10 @@ def checkin_result(request: Request, patient_id: RecordId, assessment_id: Record
     flags = [(f, cite(f.sources)) for f in result.screening.flags]
     safety = [(s, cite(s.sources)) for s in result.screening.statements if s.kind == "safety_net"]
     shown = SECTION_TITLES
-    if result.screening.stop and not clinician:
+    if result.screening.stop:
+        # A check-in that stopped on a red flag shows the flag and the scan it calls
+        # for, nothing judged from the unfinished rest (also for results stored before
+        # painpath stopped computing them).
         shown = {"imaging": SECTION_TITLES["imaging"]}
     sections = []
     for name, title in shown.items():
@@ -90,9 +94,9 @@ def checkin_result(request: Request, patient_id: RecordId, assessment_id: Record
         sections=sections,
         scores=scores,
         references=references,
-        tiers=catalog.redflags.tiers,
         clinic_name=ctx.settings.clinic_name,
         explained=result_explainers(catalog.articles, audience.value),
+        **safety_context(ctx, patient_id),
     )
 
 
@@ -131,6 +135,8 @@ def _step_page(
         back=back,
         notice=notice,
         for_patient=view.patient_name if ctx.actor.role is not Role.patient else None,
+        # An open red flag is shown first: a new check-in cannot clear it.
+        **safety_context(ctx, view.patient_id),
     )
 
 

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from painpath.core.accounts import Role
-from painpath.services import accounts, audit, checkins, instruments, invites, patients
+from painpath.services import accounts, audit, checkins, instruments, invites, patients, safety
 from painpath.services.errors import InvalidInput, InviteUnusable, Throttled
 from painpath.web.auth import SESSION_COOKIE, FormFields, checked_form, request_context
 from painpath.web.params import RecordId
+from painpath.web.safety_view import safety_context
 from painpath.web.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -122,28 +123,72 @@ def patient_create(request: Request, form: FormFields = Depends(checked_form)):
     return redirect(f"/patients/{patient.id}?added=1")
 
 
-@router.get("/patients/{patient_id}")
-def patient_overview(request: Request, patient_id: RecordId):
-    ctx = request_context(request)
+def _overview_page(request: Request, ctx, patient_id: int, status: int = 200, **extra):
+    """A patient's record; also re-shown, with the problems, when a form on it fails."""
     overview = patients.get_patient(ctx, patient_id)
     return render(
         request,
         "patients/overview.html",
+        status_code=status,
         overview=overview,
-        added=request.query_params.get("added") == "1",
         **_clinical_summary(ctx, patient_id),
-        scored=request.query_params.get("scored"),
+        **extra,
+    )
+
+
+@router.get("/patients/{patient_id}")
+def patient_overview(request: Request, patient_id: RecordId):
+    params = request.query_params
+    return _overview_page(
+        request,
+        request_context(request),
+        patient_id,
+        added=params.get("added") == "1",
+        scored=params.get("scored"),
+        reviewed=params.get("reviewed") == "1",
     )
 
 
 def _clinical_summary(ctx, patient_id: int) -> dict:
-    """Check-ins and instrument history for a patient's overview page."""
+    """Open red flags, check-ins and instrument history for a patient's record."""
     catalog = checkins.catalog_for(ctx)
     return {
+        **safety_context(ctx, patient_id),
         "checkin_list": checkins.list_checkins(ctx, patient_id),
         "score_history": instruments.history(ctx, patient_id),
         "instrument_list": list(catalog.instruments.values()),
     }
+
+
+@router.post("/patients/{patient_id}/safety/{kind}/{event_id}/review")
+def safety_review(
+    request: Request,
+    patient_id: RecordId,
+    kind: str,
+    event_id: RecordId,
+    form: FormFields = Depends(checked_form),
+):
+    ctx = request_context(request)
+    try:
+        safety.record_review(
+            ctx,
+            patient_id,
+            kind,
+            event_id,
+            outcome=form.get("outcome", ""),
+            action_taken=form.get("action_taken", ""),
+            resume_programme=form.get("resume_programme") == "yes",
+        )
+    except InvalidInput as error:
+        return _overview_page(
+            request,
+            ctx,
+            patient_id,
+            422,
+            errors={"review": f"{kind}-{event_id}", **error.errors},
+            values=dict(form),
+        )
+    return redirect(f"/patients/{patient_id}?reviewed=1#safety")
 
 
 @router.post("/patients/{patient_id}/invites")
@@ -154,24 +199,9 @@ def patient_invite(
     try:
         created = invites.create_invite(ctx, patient_id, {"email": form.get("email", "")})
     except InvalidInput as error:
-        overview = patients.get_patient(ctx, patient_id)
-        return render(
-            request,
-            "patients/overview.html",
-            status_code=422,
-            overview=overview,
-            errors=error.errors,
-            values=form,
-        )
-    overview = patients.get_patient(ctx, patient_id)
+        return _overview_page(request, ctx, patient_id, 422, errors=error.errors, values=form)
     link = str(request.url_for("invite_page", token=created.token))
-    return render(
-        request,
-        "patients/overview.html",
-        overview=overview,
-        invite_link=link,
-        invite=created.invite,
-    )
+    return _overview_page(request, ctx, patient_id, invite_link=link, invite=created.invite)
 
 
 # --- patient --------------------------------------------------------------------

@@ -12,15 +12,16 @@ from fastapi.responses import Response
 
 from painpath.core.accounts import Role
 from painpath.core.articles import explainers
-from painpath.core.progression import PAIN_MONITORING_SOURCES
+from painpath.core.progression import PAIN_MONITORING_SOURCES, Thresholds, pain_advice
 from painpath.figures.svg import animation, still_frames
-from painpath.services import patients, programmes
+from painpath.services import patients, programmes, safety
 from painpath.services.checkins import catalog_for
-from painpath.services.errors import InvalidInput, NotFound
+from painpath.services.errors import InvalidInput, NotFound, OnHold
 from painpath.web.auth import FormFields, checked_form, request_context
 from painpath.web.citations import Citations
 from painpath.web.library_pages import svg
 from painpath.web.params import RecordId
+from painpath.web.safety_view import safety_context
 from painpath.web.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -62,6 +63,22 @@ def _int(form: FormFields, name: str) -> int | None:
         raise InvalidInput({name: f"{value!r} is not a whole number"}) from None
 
 
+def _pain_advice(view) -> list:
+    """Advice for each exercise done today that hurt more than the patient's limits."""
+    if view is None:
+        return []
+    limits = Thresholds.model_validate(view.thresholds)
+    found = []
+    for item in view.items:
+        log = item.log_today or {}
+        advice = pain_advice(
+            item.exercise.name, log.get("pain_during"), log.get("pain_after"), limits
+        )
+        if advice is not None:
+            found.append(advice)
+    return found
+
+
 def _overview(request: Request, ctx, patient_id: int, status: int = 200, **extra):
     """The programme page; also re-shown, with the problems, when a form on it fails."""
     overview = patients.get_patient(ctx, patient_id)
@@ -80,6 +97,9 @@ def _overview(request: Request, ctx, patient_id: int, status: int = 200, **extra
         today=ctx.today().isoformat(),
         **_sources(ctx, view),
         **_builder_context(ctx),
+        **safety_context(ctx, patient_id),
+        recheck=catalog_for(ctx).redflags.recheck,
+        advice=_pain_advice(view),
         explained=_explained(ctx),
         **extra,
     )
@@ -99,6 +119,7 @@ def _player(request: Request, ctx, view, item, status: int = 200, **extra):
         stills=[svg(s) for s in still_frames(figure, item.exercise.name, 0.6)] if figure else [],
         cites=Citations(catalog_for(ctx).references),
         today=ctx.today().isoformat(),
+        advice=_pain_advice(view),
         explained=_explained(ctx),
         **extra,
     )
@@ -119,6 +140,8 @@ def programme_create(
         programmes.create_from_checkin(ctx, patient_id)
     except InvalidInput as error:
         return _overview(request, ctx, patient_id, 422, errors=error.errors)
+    except OnHold as error:
+        return _overview(request, ctx, patient_id, 409, errors={"_form": error.describe()})
     return redirect(_url(patient_id))
 
 
@@ -131,6 +154,9 @@ def player(request: Request, patient_id: RecordId, item_id: RecordId):
     index = next((n for n, i in enumerate(view.items) if i.id == item_id), None)
     if index is None:
         raise NotFound("programme exercise")
+    if view.status != "active" or safety.status(ctx, patient_id).on_hold:
+        # A paused programme is not played: its page says why and what to do.
+        return redirect(f"{_url(patient_id)}#safety")
     return _player(request, ctx, view, view.items[index])
 
 
@@ -154,6 +180,8 @@ def log_exercise(
             pain_after=_int(form, "pain_after") if completed else None,
             submission_key=form.get("submission_key", ""),
         )
+    except OnHold as error:
+        return _overview(request, ctx, patient_id, 409, errors={"_form": error.describe()})
     except InvalidInput as error:
         current = programmes.current(ctx, patient_id)
         item = next((i for i in current.items if i.id == item_id), None) if current else None
@@ -185,7 +213,7 @@ def morning(request: Request, patient_id: RecordId, form: FormFields = Depends(c
             day=ctx.today(),
             pain=_int(form, "pain"),
             stiffness=_int(form, "stiffness"),
-            warning_sign=form.get("warning_sign") == "yes",
+            warning_signs=form.getlist("warning_signs"),
         )
     except InvalidInput as error:
         return _overview(request, ctx, patient_id, 422, errors=error.errors, values=dict(form))
@@ -211,6 +239,8 @@ def _builder_action(request: Request, patient_id: int, action) -> object:
         action(ctx)
     except InvalidInput as error:
         return _overview(request, ctx, patient_id, 422, errors=error.errors)
+    except OnHold as error:
+        return _overview(request, ctx, patient_id, 409, errors={"_form": error.describe()})
     return redirect(f"{_url(patient_id)}#builder")
 
 
@@ -316,6 +346,17 @@ def from_template(request: Request, patient_id: RecordId, form: FormFields = Dep
         patient_id,
         lambda ctx: programmes.assign_template(ctx, patient_id, _int(form, "template") or 0),
     )
+
+
+@router.post("/patients/{patient_id}/programme/resume")
+def resume(request: Request, patient_id: RecordId, _form: FormFields = Depends(checked_form)):
+    ctx = request_context(request)
+    try:
+        safety.resume_programme(ctx, patient_id)
+    except (InvalidInput, OnHold) as error:
+        errors = error.errors if isinstance(error, InvalidInput) else {"_form": error.describe()}
+        return _overview(request, ctx, patient_id, 409, errors=errors)
+    return redirect(f"{_url(patient_id)}?changed=resumed")
 
 
 @router.post("/patients/{patient_id}/programme/thresholds")
