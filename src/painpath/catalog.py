@@ -40,6 +40,7 @@ from painpath.core.questionnaire import (
     validate_answers,
 )
 from painpath.core.screening import RedFlagRules
+from painpath.core.tracking import Schedule
 from painpath.search.answers import AnswerCardsFile
 from painpath.search.language import Intents, Vocabulary
 
@@ -107,6 +108,7 @@ class Catalog:
     vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary(entries=()))
     intents: Intents = field(default_factory=lambda: Intents(intents=()))
     answer_cards: AnswerCardsFile = field(default_factory=lambda: AnswerCardsFile(cards=()))
+    schedule: Schedule | None = None  # when to measure again (tracking.yaml)
 
 
 CONTENT_FILES = ("*.yaml", "*.md")  # rules and data; articles
@@ -252,6 +254,7 @@ def load_catalog(content_dir: Path = CONTENT_DIR, overrides: Path | None = None)
     answer_cards = _validate(
         AnswerCardsFile, need("search/answers.yaml"), "search/answers.yaml", problems
     )
+    schedule = _validate(Schedule, need("tracking.yaml"), "tracking.yaml", problems)
     instruments: dict[str, Instrument] = {}
     if not problems:
         try:
@@ -276,6 +279,7 @@ def load_catalog(content_dir: Path = CONTENT_DIR, overrides: Path | None = None)
         vocabulary=vocabulary,
         intents=intents,
         answer_cards=answer_cards,
+        schedule=schedule,
     )
     problems.extend(cross_check(catalog, raw))
     if problems:
@@ -371,6 +375,9 @@ def cross_check(catalog: Catalog, raw: Mapping[str, Any]) -> list[str]:
     for entry in catalog.vocabulary.entries:
         if entry.article and entry.article not in catalog.articles:
             problems.append(f"search/vocabulary.yaml: {entry.id}: no article {entry.article!r}")
+    for measure in catalog.schedule.measures if catalog.schedule else ():
+        if measure.instrument not in catalog.instruments:
+            problems.append(f"tracking.yaml: no instrument {measure.instrument!r}")
     for card in catalog.answer_cards.cards:
         if card.article not in catalog.articles:
             problems.append(f"search/answers.yaml: {card.id}: no article {card.article!r}")

@@ -88,6 +88,7 @@ class InstrumentMeta(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str
     short_name: str
+    plain_name: str = Field(description="what it measures, in a patient's words")
     version: str
     regions: tuple[Literal["back", "hip"], ...]
     purpose: str
