@@ -40,9 +40,11 @@ NO_FLAGS = {
         "diabetes": "no",
         "alcohol_heavy": "no",
         "smoker": "no",
+        "duration": "2_to_6_weeks",
+        "course": "better",
     },
     "where": {"pain_areas": ["low_back_centre", "low_back_left"], "pain_elsewhere": "no"},
-    "onset": {"onset": "gradual", "duration": "2_to_6_weeks", "course": "better"},
+    "onset": {"onset": "gradual"},
     "pain": {"pain_now": "3", "pain_average": "4", "pain_worst": "6"},
     "pattern": {
         "night_pain": "when_moving",

@@ -564,6 +564,7 @@ def _check_examples(catalog: Catalog, rule_id: str) -> list[str]:
 def _check_recheck(catalog: Catalog) -> list[str]:
     """Each between-check-in warning sign stands for valid check-in answers and, in an
     adult with back or with hip pain, raises a flag that routes to a human."""
+    from painpath.core.conditions import comparisons
     from painpath.core.screening import recheck
 
     q = catalog.checkin
@@ -573,8 +574,20 @@ def _check_recheck(catalog: Catalog) -> list[str]:
             problems.append(f"redflags.yaml: recheck.context_steps: no check-in step {step!r}")
     for sign in catalog.redflags.recheck.signs:
         where = f"redflags.yaml: recheck.signs.{sign.id}"
+        # A sign asked only of some people is checked in such a person (each
+        # "equals" answer its ask_when names).
+        who = {
+            c.item: c.value
+            for c in (comparisons(sign.ask_when) if sign.ask_when else ())
+            if c.op == "equals"
+        }
+        if sign.ask_when is not None and not sign.asked(who):
+            problems.append(f"{where}: ask_when names no person it could be asked of")
+            continue
         # "both" is the region every region-specific question applies to.
-        _, bad = validate_answers(q, {"age": 45, "region": "both", **sign.answers}, complete=False)
+        _, bad = validate_answers(
+            q, {"age": 45, "region": "both", **who, **sign.answers}, complete=False
+        )
         if bad:
             problems.extend(f"{where}: {p}" for p in bad)
             continue
@@ -584,11 +597,17 @@ def _check_recheck(catalog: Catalog) -> list[str]:
             flag.rule
             for region in ("back", "hip")
             for flag in recheck(
-                {"age": 45, "sex": "female", "region": region}, [sign.id], catalog.redflags, q.items
+                {"age": 45, "sex": "female", "region": region, **who},
+                [sign.id],
+                catalog.redflags,
+                q.items,
             )
         ]
         if set(raised) == {"recheck_fallback"}:
             problems.append(f"{where}: no red-flag rule fires for it, in back or hip pain")
+    rise = catalog.redflags.recheck.pain_rise
+    if rise is not None and rise.sign not in {s.id for s in catalog.redflags.recheck.signs}:
+        problems.append(f"redflags.yaml: recheck.pain_rise: no sign {rise.sign!r}")
     return problems
 
 

@@ -45,7 +45,8 @@ def test_clinician_checkin_ends_in_result_with_programme_summary(signed_in):
     plan = {
         "start": {"respondent": "self", "age": "52", "sex": "female", "region": "hip"},
         "where": {"pain_areas": "outer_hip_left thigh_front_left"},
-        "onset": {"onset": "gradual", "duration": "6_to_12_weeks", "course": "same"},
+        "health": {"duration": "6_to_12_weeks", "course": "same"},
+        "onset": {"onset": "gradual"},
         "context": {"sitting_hours": "9", "equipment": "mat chair", "minutes_per_day": "20"},
     }
     for _ in range(15):

@@ -24,7 +24,8 @@ PHONE = {"width": 360, "height": 740}
 # A check-in with no warning sign at all (the rest as fill_step answers it).
 NOTHING_WORRYING = {
     "start": {"respondent": "self", "age": "44", "sex": "female", "region": "back"},
-    "onset": {"onset": "gradual", "duration": "2_to_6_weeks", "course": "better"},
+    "health": {"duration": "2_to_6_weeks", "course": "better"},
+    "onset": {"onset": "gradual"},
     "pattern": {"night_pain": "when_moving", "rest_pain": "eases", "movement_effect": "changes"},
 }
 
@@ -92,11 +93,12 @@ def test_an_emergency_stands_until_a_clinician_records_what_was_done(new_context
     expect(patient.locator(".programme-item").first).to_be_visible()
 
 
-def test_a_morning_warning_sign_pauses_with_its_tier_action_and_timeframe(new_context, server):
+def _programme_done_yesterday(server, name: str):
+    """A linked patient whose programme had a session yesterday: the morning check is due."""
     services = server_services(server)
     clinician = make_user(services, Role.clinician)
     person = make_user(services, Role.patient)
-    record = make_patient(services, clinician, "Sam Morning")
+    record = make_patient(services, clinician, name)
     link_account(services, record, person)
     yesterday = datetime.now(UTC) - timedelta(days=1)
     past = Services(services.settings, services.db, lambda: yesterday)
@@ -110,8 +112,13 @@ def test_a_morning_warning_sign_pauses_with_its_tier_action_and_timeframe(new_co
         completed=True,
         pain_during=2,
         pain_after=2,
-        submission_key="browser-morning",
+        submission_key=f"browser-{name}",
     )
+    return person, record, view
+
+
+def test_a_morning_warning_sign_pauses_with_its_tier_action_and_timeframe(new_context, server):
+    person, record, view = _programme_done_yesterday(server, "Sam Morning")
 
     page = new_context(viewport=PHONE).new_page()
     sign_in(page, person.email, PASSWORD, lands_on="/me")
@@ -128,3 +135,25 @@ def test_a_morning_warning_sign_pauses_with_its_tier_action_and_timeframe(new_co
     # The player refuses too, and says why.
     page.goto(f"/patients/{record.id}/programme/play/{view.items[1].id}")
     expect(page).to_have_url(re.compile(r"/programme#safety$"))
+
+
+def test_a_sign_noticed_after_the_morning_check_can_still_be_reported(new_context, server):
+    """All well at the morning check; at lunchtime a new warning sign: the page always
+    offers a way to report it, and it is kept and raised, not dropped."""
+    person, record, _view = _programme_done_yesterday(server, "Lee Later")
+    page = new_context(viewport=PHONE).new_page()
+    sign_in(page, person.email, PASSWORD, lands_on="/me")
+    page.goto(f"/patients/{record.id}/programme")
+    page.locator("input[name=pain][value='2']").check(force=True)
+    submit(page, page.get_by_role("button", name="Save"))
+    expect(page.locator("#safety")).to_have_count(0)
+    # Later the same day.
+    page.get_by_text("Noticed a warning sign since your last session?").click()
+    report = page.locator("#report-sign")
+    report.locator("input[name=pain][value='4']").check(force=True)
+    report.get_by_label("New trouble passing urine, or leaking urine or stools").check()
+    submit(page, report.get_by_role("button", name="Report it"))
+    flag = page.locator("#safety")
+    expect(flag).to_contain_text("Emergency")
+    expect(flag).to_contain_text("New bladder or bowel problems")
+    expect(page.get_by_role("link", name=re.compile("today's session", re.I))).to_have_count(0)

@@ -290,10 +290,16 @@ def test_odd_numbers_are_refused_not_crashed_on(services):
 def test_a_known_aneurysm_asks_whether_the_pain_is_new_before_deciding(services):
     world, client, csrf = _patient_client(services)
     url = start_own_checkin(client, csrf)
-    start = {"respondent": "self", "age": "70", "sex": "male", "region": "back"}
+    start = {"respondent": "self", "age": "55", "sex": "male", "region": "back"}
     url = answer_step(client, csrf, url, start).headers["location"]
     url = answer_step(client, csrf, url, NO_FLAGS["safety"]).headers["location"]
-    health = {**NO_FLAGS["health"], "known_aneurysm": "yes"}
+    # Pain of 6 weeks to 3 months, getting better: only "is it new?" can make it urgent.
+    health = {
+        **NO_FLAGS["health"],
+        "known_aneurysm": "yes",
+        "duration": "6_to_12_weeks",
+        "course": "better",
+    }
     asked = answer_step(client, csrf, url, health)
     assert asked.status_code == 200  # the follow-up, not a stop
     assert "Is this pain new, or different from pain you have had before?" in asked.text
@@ -311,3 +317,23 @@ def test_a_known_aneurysm_asks_whether_the_pain_is_new_before_deciding(services)
     page = client.get(stopped.headers["location"]).text
     assert "New or changed pain with a known aortic aneurysm" in page
     assert "even if the pain is not severe" in page
+
+
+def test_a_known_aneurysm_with_recent_pain_stops_whatever_the_follow_up_says(services):
+    """'Long-standing and unchanged' contradicted by 'less than 2 weeks': recent wins."""
+    world, client, csrf = _patient_client(services)
+    url = start_own_checkin(client, csrf)
+    start = {"respondent": "self", "age": "70", "sex": "male", "region": "back"}
+    url = answer_step(client, csrf, url, start).headers["location"]
+    url = answer_step(client, csrf, url, NO_FLAGS["safety"]).headers["location"]
+    health = {
+        **NO_FLAGS["health"],
+        "known_aneurysm": "yes",
+        "duration": "under_2_weeks",
+        "course": "same",
+        "pain_change": "unchanged",
+    }
+    stopped = answer_step(client, csrf, url, health)
+    assert stopped.status_code == 303 and "/steps/" not in stopped.headers["location"]
+    page = client.get(stopped.headers["location"]).text
+    assert "New or changed pain with a known aortic aneurysm" in page

@@ -186,8 +186,9 @@ def test_interactive_check_asks_whether_the_pain_is_new_before_an_aneurysm_stop(
     about = "1\n70\n2\n1\n"  # self, 70, male, low back
     # Safety step: no to everything (choices: 1 = "No").
     safety = "n\nn\nn\nn\n1\n1\n1\nn\nn\nn\nn\nn\nn\nn\n"
-    # Health: no until smoking (yes) and a known aneurysm (yes); then "is it new?" 1 = new.
-    health = "n\nn\n1\nn\nn\nn\nn\nn\nn\nn\nn\nn\ny\ny\n1\n"
+    # Health: no until smoking (yes) and a known aneurysm (yes); 6 weeks to 3 months,
+    # getting better; then "is it new?" 1 = new.
+    health = "n\nn\n1\nn\nn\nn\nn\nn\nn\nn\nn\nn\ny\ny\n3\n1\n1\n"
     result = run("check", input=about + safety + health)
     assert "Is this pain new, or different from pain you have had before?" in result.output
     assert result.exit_code == 3, result.output

@@ -255,18 +255,19 @@ def test_restarting_waits_for_every_flag_and_is_the_clinicians_choice(services):
         warning_signs=["weaker_leg"],
     )
     finished_checkin(services, pid, URGENT, day=DAY + timedelta(days=1))
-    first, second = safety.status(world.clinician_a.ctx(morning), pid).open
+    later = at(services, DAY + timedelta(days=2))  # the clinician looks the next day
+    first, second = safety.status(world.clinician_a.ctx(later), pid).open
     with pytest.raises(OnHold):
-        safety.resume_programme(world.clinician_a.ctx(morning), pid)
-    _review(morning, world, first, resume_programme=True)  # another flag still stands
-    assert safety.status(world.patient_a.ctx(morning), pid).programme_paused
-    _review(morning, world, second, outcome="urgent_care", resume_programme=False)
-    status = safety.status(world.patient_a.ctx(morning), pid)
+        safety.resume_programme(world.clinician_a.ctx(later), pid)
+    _review(later, world, first, resume_programme=True)  # another flag still stands
+    assert safety.status(world.patient_a.ctx(later), pid).programme_paused
+    _review(later, world, second, outcome="urgent_care", resume_programme=False)
+    status = safety.status(world.patient_a.ctx(later), pid)
     assert status.open == [] and status.programme_paused  # reviewed, not restarted
     with pytest.raises(Forbidden):  # the patient sees their record but cannot restart it
-        safety.resume_programme(world.patient_a.ctx(morning), pid)
-    safety.resume_programme(world.clinician_a.ctx(morning), pid)
-    assert not safety.status(world.patient_a.ctx(morning), pid).programme_paused
+        safety.resume_programme(world.patient_a.ctx(later), pid)
+    safety.resume_programme(world.clinician_a.ctx(later), pid)
+    assert not safety.status(world.patient_a.ctx(later), pid).programme_paused
     with services.db() as session:
         decisions = session.scalars(select(ProgrammeChange.decision)).all()
     assert decisions[-1] == "resumed"

@@ -18,7 +18,7 @@ from painpath.core.conditions import (
     parse_condition,
     satisfied_comparisons,
 )
-from painpath.core.questionnaire import Item, ItemType, Questionnaire
+from painpath.core.questionnaire import Item, ItemType, Questionnaire, enabled_items
 from painpath.core.statements import Statement, Tier
 
 
@@ -73,10 +73,34 @@ class RecheckSign(BaseModel):
     """A warning sign asked between check-ins (the next-morning check), in the person's
     words, and the check-in answers it stands for, so the same rules judge it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     text: str
     answers: dict[str, Any]
+    # Asked only when the last check-in's answers meet this (e.g. "your pain has
+    # changed" for people in whom changed pain is itself a warning sign).
+    ask_when: Condition | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    @field_validator("ask_when", mode="before")
+    @classmethod
+    def _parse(cls, raw: Any, info: Any) -> Condition | None:
+        if isinstance(raw, Mapping):
+            return parse_condition(raw, f"recheck.signs.{info.data.get('id', '?')}.ask_when")
+        return raw
+
+    def asked(self, context: Mapping[str, Any]) -> bool:
+        return self.ask_when is None or self.ask_when.holds(context, frozenset())
+
+
+class PainRise(BaseModel):
+    """A morning pain this far above the programme's baseline counts as a sign (for
+    those who are asked it), so a rise is judged even if the box is left unticked."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    sign: str
+    points: int = Field(ge=1, le=10)
+    implementation_choice: str
 
 
 class RecheckFallback(BaseModel):
@@ -113,7 +137,24 @@ class Recheck(BaseModel):
     # history); the safety questions themselves are asked afresh by the signs.
     context_steps: tuple[str, ...] = Field(min_length=1)
     signs: tuple[RecheckSign, ...] = Field(min_length=1)
+    pain_rise: PainRise | None = None
     fallback: RecheckFallback
+
+    def signs_for(self, context: Mapping[str, Any]) -> tuple[RecheckSign, ...]:
+        """The signs to ask this person, given their last check-in."""
+        return tuple(sign for sign in self.signs if sign.asked(context))
+
+    def implied_signs(
+        self, context: Mapping[str, Any], morning_pain: int | None, baseline: int | None
+    ) -> tuple[str, ...]:
+        """Signs a morning answer implies without a tick (a marked rise in pain)."""
+        rise = self.pain_rise
+        if rise is None or morning_pain is None or baseline is None:
+            return ()
+        sign = next((s for s in self.signs if s.id == rise.sign), None)
+        if sign is None or not sign.asked(context) or morning_pain < baseline + rise.points:
+            return ()
+        return (sign.id,)
 
 
 class RedFlagRules(BaseModel):
@@ -132,7 +173,7 @@ class FiredFlag(BaseModel):
     title: str
     action: str
     timeframe: str
-    clinician_action: str
+    clinician_action: str | None  # None where the reader is the patient
     reasons: tuple[str, ...]
     answers: tuple[str, ...]  # the answers that made the rule fire, in words
     sources: tuple[str, ...]
@@ -186,6 +227,37 @@ def emergency_settled(
         ):
             return True
     return False
+
+
+def unfinished_flags(
+    answers: Mapping[str, Any], rules: RedFlagRules, q: Questionnaire, at_step: str | None
+) -> tuple[FiredFlag, ...]:
+    """What a check-in left part-way raises, most urgent first: every flag that routes to
+    a human on the answers given, and every emergency that the follow-up questions it
+    was left on could still make (left before "is this pain new?" with a known
+    aneurysm, say). Only what the person said is given as the flag's answers."""
+    items = q.items
+    fired = {
+        f.rule: f for f in screen(answers, rules, items).flags if rules.tiers[f.tier].stops_checkin
+    }
+    step = q.step(at_step) if at_step else None
+    if step is not None and any(i.id in answers for i in step.items):
+        pending = [
+            i for i in enabled_items(q, step, answers, clinician=True) if i.id not in answers
+        ]
+        spans = [_possible_answers(i) for i in pending]
+        for rule in rules.rules:
+            if rule.tier is not Tier.emergency or rule.id in fired or not pending:
+                continue
+            if any(
+                rule.when.holds(
+                    {**answers, **dict(zip([i.id for i in pending], values, strict=True))},
+                    frozenset(),
+                )
+                for values in itertools.product(*spans)
+            ):
+                fired[rule.id] = _fired(rule, answers, items)
+    return tuple(sorted(fired.values(), key=lambda f: -f.tier.rank))
 
 
 def _possible_answers(item: Item) -> tuple[Any, ...]:
@@ -292,15 +364,27 @@ def recheck(
 ) -> tuple[FiredFlag, ...]:
     """The flags raised by warning signs reported between check-ins, most urgent first.
 
-    The signs become check-in answers on top of what still holds from the last check-in
-    (`context`), and the red-flag rules judge them as at a check-in. Only flags that
-    route to a human count; a sign no such rule covers raises the fallback flag, so a
-    ticked sign is never met with nothing."""
+    The signs become check-in answers on top of the last check-in's (`context`), and
+    the red-flag rules judge them as at a check-in. A flag counts only if a sign's
+    answer is among what made it fire (a rule the old answers fire on their own was
+    raised, and reviewed, then) and it routes to a human; a sign no such rule covers
+    raises the fallback flag naming it, so a ticked sign is never met with nothing."""
     by_id = {sign.id: sign for sign in rules.recheck.signs}
     answers = dict(context)
     for sign in signs:
         answers.update(by_id[sign].answers)
-    flags = [f for f in screen(answers, rules, items).flags if rules.tiers[f.tier].stops_checkin]
-    if flags:
-        return tuple(flags)
-    return (rules.recheck.fallback.as_flag(tuple(by_id[sign].text for sign in signs)),)
+    told = {item for sign in signs for item in by_id[sign].answers}
+    fired: list[FiredFlag] = []
+    covered: set[str] = set()
+    for rule in rules.rules:
+        if not rules.tiers[rule.tier].stops_checkin or not rule.when.holds(answers, frozenset()):
+            continue
+        used = {leaf.item for leaf in satisfied_comparisons(rule.when, answers)} & told
+        if used:
+            fired.append(_fired(rule, answers, items))
+            covered |= used
+    fired.sort(key=lambda f: -f.tier.rank)
+    uncovered = [s for s in signs if not covered & set(by_id[s].answers)]
+    if uncovered:
+        fired.append(rules.recheck.fallback.as_flag(tuple(by_id[s].text for s in uncovered)))
+    return tuple(fired)

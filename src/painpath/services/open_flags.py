@@ -1,7 +1,10 @@
-"""Open red flags, derived from the record: a check-in that stopped on a red flag, or
-a next-morning check with a warning sign, that no clinician has reviewed yet (see
-services/safety.py for what an open flag holds back). Queries only, no access checks
-or audit: the callers (safety, patient lists) do both."""
+"""Open red flags, derived from the record: a check-in that stopped on a red flag, a
+check-in left unfinished after an answer that routes to a human, or a next-morning
+check with a warning sign, that no clinician has reviewed since (see
+services/safety.py for what an open flag holds back). A review covers what its
+subject showed when it was made: an unfinished check-in that goes on afterwards is
+open again. Queries only, no access checks or audit: the callers (safety, patient
+lists) do both."""
 
 from __future__ import annotations
 
@@ -10,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from painpath.catalog import Catalog
-from painpath.core.screening import FiredFlag
+from painpath.core.screening import FiredFlag, unfinished_flags
 from painpath.core.statements import Tier
 from painpath.store.models import Assessment, MorningCheck, Programme, SafetyReview
 
@@ -28,6 +31,7 @@ class OpenFlag:
     patient_id: int
     raised_at: datetime
     flags: tuple[FiredFlag, ...]  # most urgent first
+    unfinished: bool = False  # a check-in left part-way, judged on what was answered
 
     @property
     def tier(self) -> Tier:
@@ -39,7 +43,9 @@ class OpenFlag:
 
     @property
     def source(self) -> str:
-        return "a check-in" if self.kind == "checkin" else "a next-morning check"
+        if self.kind == "morning_check":
+            return "a next-morning check"
+        return "an unfinished check-in" if self.unfinished else "a check-in"
 
 
 @dataclass(frozen=True)
@@ -70,12 +76,15 @@ def open_flags(
     if not patient_ids:
         return found
     stopped = session.execute(
-        select(Assessment.id, Assessment.patient_id, Assessment.completed_at, Assessment.result)
-        .outerjoin(SafetyReview, SafetyReview.assessment_id == Assessment.id)
-        .where(
+        select(
+            Assessment.id, Assessment.patient_id, Assessment.completed_at, Assessment.result
+        ).where(
             Assessment.patient_id.in_(patient_ids),
             Assessment.status == "stopped",
-            SafetyReview.id.is_(None),
+            ~exists().where(
+                SafetyReview.assessment_id == Assessment.id,
+                SafetyReview.reviewed_at >= Assessment.completed_at,
+            ),
         )
     ).all()
     for aid, pid, at, result in stopped:
@@ -86,14 +95,39 @@ def open_flags(
         if not flags:  # a stopped check-in always has a flag; be safe with old rows
             flags = (catalog.redflags.recheck.fallback.as_flag(),)
         found[pid].append(OpenFlag("checkin", aid, pid, at, flags))
+    # An unfinished check-in is judged on the answers saved so far: one left after an
+    # answer that routes to a human (or before the follow-up an emergency waits on) is
+    # as open as one that stopped.
+    unfinished = session.execute(
+        select(
+            Assessment.id,
+            Assessment.patient_id,
+            Assessment.updated_at,
+            Assessment.answers,
+            Assessment.step,
+        ).where(
+            Assessment.patient_id.in_(patient_ids),
+            Assessment.status == "in_progress",
+            ~exists().where(
+                SafetyReview.assessment_id == Assessment.id,
+                SafetyReview.reviewed_at >= Assessment.updated_at,
+            ),
+        )
+    ).all()
+    for aid, pid, at, answers, step in unfinished:
+        routed = unfinished_flags(answers or {}, catalog.redflags, catalog.checkin, step)
+        if routed:
+            found[pid].append(OpenFlag("checkin", aid, pid, at, routed, unfinished=True))
     signs = session.execute(
         select(MorningCheck.id, Programme.patient_id, MorningCheck.logged_at, MorningCheck.flags)
         .join(Programme, Programme.id == MorningCheck.programme_id)
-        .outerjoin(SafetyReview, SafetyReview.morning_check_id == MorningCheck.id)
         .where(
             Programme.patient_id.in_(patient_ids),
             MorningCheck.warning_sign.is_(True),
-            SafetyReview.id.is_(None),
+            ~exists().where(
+                SafetyReview.morning_check_id == MorningCheck.id,
+                SafetyReview.reviewed_at >= MorningCheck.logged_at,
+            ),
         )
     ).all()
     for mid, pid, at, stored in signs:

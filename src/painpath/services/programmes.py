@@ -170,6 +170,14 @@ def create_from_checkin(ctx: Context, patient_id: int) -> ProgrammeView:
     catalog = catalog_for(ctx)
     with patient_transaction(ctx, patient_id, PatientAction.checkin) as (session, patient):
         safety.require_clear(session, ctx, patient)
+        previous = _active(session, patient_id)
+        if previous is not None and previous.status == "paused" and ctx.actor.role is Role.patient:
+            # A clinician paused it, or chose not to restart it after a review: only a
+            # clinician restarts or replaces it.
+            raise OnHold(
+                "Your programme is paused after a warning sign. Only your clinician can "
+                "restart it or make a new one; contact them if you are not sure what to do."
+            )
         latest = session.scalar(
             select(Assessment)
             .where(Assessment.patient_id == patient_id, Assessment.status != "in_progress")
@@ -328,13 +336,18 @@ def morning_check(
 ) -> tuple[ProgrammeView, list[ChangeView]]:
     """Record the next-morning check and adapt each exercise (pain-monitoring model).
 
-    Any warning sign pauses the whole programme and raises a flag with the tier, action
-    and timeframe the red-flag rules give it; nothing is stepped up or down that day."""
+    Any warning sign (ticked, or implied by a marked rise in pain for those for whom
+    changed pain is itself a sign) pauses the whole programme and raises a flag with
+    the tier, action and timeframe the red-flag rules give it; nothing is stepped up or
+    down that day. A sign is never dropped: a second check the same day that reports
+    one is kept as its own record. A check without a sign changes nothing the second
+    time in a day, and is refused while the programme waits for a clinician."""
     catalog = catalog_for(ctx)
-    known = {sign.id for sign in catalog.redflags.recheck.signs}
-    signs = list(dict.fromkeys(warning_signs))
+    recheck_rules = catalog.redflags.recheck
+    known = {sign.id for sign in recheck_rules.signs}
+    ticked = list(dict.fromkeys(warning_signs))
     errors = {}
-    unknown = [s for s in signs if s not in known]
+    unknown = [s for s in ticked if s not in known]
     if unknown:
         errors["warning_signs"] = f"Unknown warning sign: {', '.join(unknown)[:200]}"
     if pain is None:
@@ -343,29 +356,29 @@ def morning_check(
         errors["pain"] = f"{pain} is out of range 0–10"
     if stiffness is not None and not 0 <= stiffness <= 10:
         errors["stiffness"] = f"{stiffness} is out of range 0–10"
-    with patient_transaction(ctx, patient_id, PatientAction.checkin) as (session, _patient):
+    with patient_transaction(ctx, patient_id, PatientAction.checkin) as (session, patient):
         if errors:
             raise InvalidInput(errors)
         programme = _active(session, patient_id)
         if programme is None:
             raise NotFound("programme")
-        existing = session.scalar(
+        context = recheck_context(session, ctx, patient_id)
+        implied = recheck_rules.implied_signs(context, pain, programme.baseline_morning_pain)
+        signs = list(dict.fromkeys([*ticked, *implied]))
+        today_checks = session.scalars(
             select(MorningCheck).where(
                 MorningCheck.programme_id == programme.id, MorningCheck.day == day
             )
-        )
-        if existing is not None:  # answered already today: keep the first, change nothing
+        ).all()
+        if not signs:
+            if today_checks:  # answered already today: keep the first, change nothing
+                return _view(session, ctx, programme, ctx.today()), []
+            _require_playable(session, ctx, patient, programme)
+        elif any(set(signs) <= set(c.signs or ()) for c in today_checks if c.warning_sign):
+            # The same signs sent twice (double click, back button): saved once. A
+            # later review does not hide them: the first record stays on the record.
             return _view(session, ctx, programme, ctx.today()), []
-        flags = (
-            recheck(
-                _recheck_context(session, catalog, programme),
-                signs,
-                catalog.redflags,
-                catalog.checkin.items,
-            )
-            if signs
-            else ()
-        )
+        flags = recheck(context, signs, catalog.redflags, catalog.checkin.items) if signs else ()
         session.add(
             MorningCheck(
                 programme_id=programme.id,
@@ -402,16 +415,16 @@ def morning_check(
         return _view(session, ctx, programme, ctx.today()), changes
 
 
-def _recheck_context(session: Session, catalog, programme: Programme) -> dict[str, Any]:
-    """What still holds from the last check-in (age, sex, region, health history), so
-    a morning warning sign is judged by the same rules as at a check-in."""
+def recheck_context(session: Session, ctx: Context, patient_id: int) -> dict[str, Any]:
+    """The answers of the patient's newest finished check-in that still hold, so a
+    morning warning sign is judged by the same rules as at a check-in (the signs then
+    stand for the safety answers that changed)."""
+    catalog = catalog_for(ctx)
     latest = session.scalar(
         select(Assessment)
-        .where(Assessment.patient_id == programme.patient_id, Assessment.status != "in_progress")
+        .where(Assessment.patient_id == patient_id, Assessment.status != "in_progress")
         .order_by(Assessment.completed_at.desc(), Assessment.id.desc())
     )
-    if programme.assessment_id is not None:
-        latest = session.get(Assessment, programme.assessment_id) or latest
     q = catalog.checkin
     keep = {
         item.id
@@ -421,10 +434,21 @@ def _recheck_context(session: Session, catalog, programme: Programme) -> dict[st
     }
     context = {k: v for k, v in (latest.answers if latest else {}).items() if k in keep}
     if "age" not in context:
-        patient = session.get(Patient, programme.patient_id)
+        patient = session.get(Patient, patient_id)
         if patient is not None and patient.birth_year:
-            context["age"] = max(1, programme.created_at.year - patient.birth_year)
+            context["age"] = max(1, ctx.today().year - patient.birth_year)
     return context
+
+
+def morning_signs(ctx: Context, patient_id: int) -> tuple:
+    """The warning signs to ask this patient between check-ins (some are asked only
+    of people for whom they matter, e.g. changed pain with a known aneurysm)."""
+    with patient_transaction(ctx, patient_id, PatientAction.read) as (session, _patient):
+        context = recheck_context(session, ctx, patient_id)
+        audit.record(
+            session, ctx, "checkin.context_read", subject_type="patient", subject_id=patient_id
+        )
+        return catalog_for(ctx).redflags.recheck.signs_for(context)
 
 
 def _change_view(c: ProgrammeChange) -> ChangeView:

@@ -13,7 +13,7 @@ without a review row is open."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 
 from sqlalchemy import select
@@ -55,7 +55,7 @@ class ReviewView:
     event_id: int
     outcome: str
     outcome_label: str
-    action_taken: str
+    action_taken: str | None  # the clinician's note; None for the patient's own view
     programme_may_resume: bool
     reviewed_at: datetime
     reviewed_by: str | None
@@ -75,6 +75,21 @@ class SafetyStatus:
     @property
     def highest_tier(self) -> Tier | None:
         return max((f.tier for f in self.open), key=lambda t: t.rank, default=None)
+
+    def for_patient(self) -> SafetyStatus:
+        """What the patient sees of it: each flag's action, timeframe and reasons, and
+        what was decided, without the clinician's instructions and notes."""
+        return replace(
+            self,
+            open=[
+                replace(
+                    f,
+                    flags=tuple(x.model_copy(update={"clinician_action": None}) for x in f.flags),
+                )
+                for f in self.open
+            ],
+            reviews=[replace(r, action_taken=None) for r in self.reviews],
+        )
 
 
 def _reviews(session: Session, patient_id: int) -> list[ReviewView]:
@@ -117,7 +132,8 @@ def status(ctx: Context, patient_id: int) -> SafetyStatus:
     """The patient's open flags and what clinicians recorded about earlier ones."""
     with patient_transaction(ctx, patient_id, PatientAction.read) as (session, _patient):
         audit.record(session, ctx, "safety.read", subject_type="patient", subject_id=patient_id)
-        return _status(session, ctx, patient_id)
+        found = _status(session, ctx, patient_id)
+        return found.for_patient() if ctx.actor.role is Role.patient else found
 
 
 def hold_message(

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -334,7 +335,16 @@ class MorningCheck(Base):
     __table_args__ = (
         CheckConstraint("pain BETWEEN 0 AND 10", name="pain_range"),
         CheckConstraint("stiffness BETWEEN 0 AND 10", name="stiffness_range"),
-        UniqueConstraint("programme_id", "day", name="uq_morning_checks_programme_day"),
+        # One ordinary check a day (a repeat changes nothing); a check that reports a
+        # warning sign is always kept, even a second one the same day.
+        Index(
+            "uq_morning_checks_programme_day_plain",
+            "programme_id",
+            "day",
+            unique=True,
+            sqlite_where=text("warning_sign = 0"),
+            postgresql_where=text("NOT warning_sign"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -374,11 +384,13 @@ class SafetyReview(Base):
     patient_id: Mapped[int] = mapped_column(
         ForeignKey("patients.id", ondelete="CASCADE"), index=True
     )
+    # A review covers what its subject showed when it was made: a check-in that goes on
+    # (or stops) after a review is reviewed again, so several rows may share a subject.
     assessment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("assessments.id", ondelete="CASCADE"), unique=True
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
     )
     morning_check_id: Mapped[int | None] = mapped_column(
-        ForeignKey("morning_checks.id", ondelete="CASCADE"), unique=True
+        ForeignKey("morning_checks.id", ondelete="CASCADE"), index=True
     )
     outcome: Mapped[str] = mapped_column(String(32))
     action_taken: Mapped[str] = mapped_column(Text)

@@ -288,7 +288,7 @@ class SafetyReviewView(BaseModel):
     kind: str
     event_id: int
     outcome: str
-    action_taken: str
+    action_taken: str | None  # the clinician's note; not shown to the patient
     programme_may_resume: bool
     reviewed_at: datetime
     reviewed_by: str | None

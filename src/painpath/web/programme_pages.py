@@ -99,6 +99,7 @@ def _overview(request: Request, ctx, patient_id: int, status: int = 200, **extra
         **_builder_context(ctx),
         **safety_context(ctx, patient_id),
         recheck=catalog_for(ctx).redflags.recheck,
+        morning_signs=programmes.morning_signs(ctx, patient_id) if view else (),
         advice=_pain_advice(view),
         explained=_explained(ctx),
         **extra,
