@@ -23,6 +23,7 @@ app.command("check")(cli_clinical.check)
 app.command("score")(cli_clinical.score)
 app.command("plan")(cli_clinical.plan)
 app.command("handout")(cli_clinical.handout)
+app.command("report")(cli_clinical.report)
 app.add_typer(cli_evidence.evidence_app, name="evidence")
 app.command("search")(cli_evidence.search)
 

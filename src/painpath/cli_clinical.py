@@ -617,3 +617,23 @@ def handout(
     tmp.write_bytes(pdf)
     tmp.replace(out)
     typer.echo(f"Wrote {out} ({len(pdf) // 1024} KiB).")
+
+
+def report(
+    patient: int = typer.Argument(..., help="Patient id.", min=1, max=2_147_483_647),
+    pdf: Path = typer.Option(..., "--pdf", dir_okay=False, help="Where to write the PDF."),
+) -> None:
+    """Write a patient's progress report (the referring clinician's version): warning
+    signs and reviews, change against baseline with its reasons, charts, sessions."""
+    from painpath.reports.progress_report import progress_pdf
+    from painpath.services.errors import ServiceError
+    from painpath.services.runtime import open_services, system_context
+
+    try:
+        _, data = progress_pdf(system_context(open_services()), patient)
+    except ServiceError as error:
+        _fail(error.describe())
+    tmp = pdf.with_name(pdf.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(pdf)
+    typer.echo(f"Wrote {pdf} ({len(data) // 1024} KiB).")

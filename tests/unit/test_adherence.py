@@ -68,3 +68,10 @@ def test_a_clearly_missed_weekday_is_named_for_a_daily_plan_after_three_weeks():
     # Missing at random across the week is not a pattern.
     scattered = {START + timedelta(days=n) for n in range(21) if n % 3}
     assert adherence(scattered, START, START + timedelta(days=21), 7).often_missed is None
+
+
+def test_no_day_is_named_when_two_are_missed_as_often():
+    weekdays_only = {
+        START + timedelta(days=n) for n in range(28) if (START + timedelta(days=n)).weekday() < 5
+    }
+    assert adherence(weekdays_only, START, START + timedelta(days=28), 7).often_missed is None

@@ -102,6 +102,8 @@ def _often_missed(
     if len(rates) < 7:
         return None
     lowest = min(range(7), key=lambda i: rates[i])
+    if sum(1 for r in rates if r == rates[lowest]) > 1:
+        return None  # two days as often missed: no single day to name
     others = [r for i, r in enumerate(rates) if i != lowest]
     # "Clearly": missed at least half the time, and at least 0.3 below the others' mean.
     if rates[lowest] <= 0.5 and sum(others) / len(others) - rates[lowest] >= 0.3:

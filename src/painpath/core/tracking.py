@@ -40,7 +40,9 @@ def change_statement(
     change = classify_change(baseline.value, latest.value, meta.direction, interp)
     name = what or meta.plain_name
     points = _num(abs(change.delta))
-    span = f"from {_num(baseline.value)} to {_num(latest.value)} {meta.unit}".rstrip()
+    # "7 points (from 14 to 7)": the unit once, unless it is not points (e.g. "%").
+    unit_after = "" if meta.unit in ("", "points", "point") else f" {meta.unit}"
+    span = f"from {_num(baseline.value)} to {_num(latest.value)}{unit_after}"
     unit = "point" if points == "1" else "points"
     texts = {
         "clinically important improvement": (

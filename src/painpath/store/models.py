@@ -457,3 +457,49 @@ class ArticleFeedback(Base):
     updated_at: Mapped[datetime]
     moderated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     moderated_at: Mapped[datetime | None]
+
+
+class FlareUp(Base):
+    """A flare-up the person logged: when it started, how bad, and what they noticed."""
+
+    __tablename__ = "flare_ups"
+    __table_args__ = (
+        CheckConstraint("pain BETWEEN 0 AND 10", name="pain_range"),
+        Index("ix_flare_ups_patient_started", "patient_id", "started_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    started_on: Mapped[date_type]
+    pain: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+    logged_at: Mapped[datetime]
+    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class ClinicianNote(Base):
+    """A clinician's note on a patient's record (audited; never shown to the patient)."""
+
+    __tablename__ = "clinician_notes"
+    __table_args__ = (Index("ix_clinician_notes_patient_at", "patient_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class CalendarFeed(Base):
+    """A patient's private calendar feed (sessions and re-measure dates). Only a hash of
+    its token is kept: the link is shown once, and revoking it ends it for good."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]

@@ -22,6 +22,7 @@ from painpath.web import (
     library_pages,
     pages,
     programme_pages,
+    progress_pages,
 )
 from painpath.web.middleware import EdgeMiddleware
 from painpath.web.templating import TEMPLATES
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(clinical_pages.router)
     app.include_router(library_pages.router)
     app.include_router(programme_pages.router)
+    app.include_router(progress_pages.router)
     app.include_router(learn_pages.router)
     app.include_router(api.router)
     app.include_router(learn_api.router)
