@@ -119,6 +119,17 @@ EXPECTED: dict[tuple[str, str], Case] = {
         CARE_TEAM_A, {}
     ),
     ("POST", "/patients/{patient_id}/programme/resume"): Case(CARE_TEAM_A, {}),
+    ("GET", "/patients/{patient_id}/progress"): Case(RECORD_A),
+    ("GET", "/patients/{patient_id}/progress/report.pdf"): Case(RECORD_A),
+    ("POST", "/patients/{patient_id}/progress/flare-ups"): Case(
+        CHECKIN_A, {"started_on": "2026-11-20", "pain": "5", "submission_key": "matrix"}
+    ),
+    ("POST", "/patients/{patient_id}/progress/notes"): Case(CARE_TEAM_A, {"text": "Matrix note"}),
+    ("POST", "/patients/{patient_id}/calendar"): Case(CHECKIN_A, {}),
+    ("POST", "/patients/{patient_id}/calendar/revoke"): Case(CHECKIN_A, {}),
+    # The feed's token is its own access check: a token that is not a live feed's is
+    # refused to everyone, signed in or not (a real one: tests/integration/test_progress.py).
+    ("GET", "/calendar/{token}.ics"): Case(set()),
     ("POST", "/patients/{patient_id}/safety/{kind}/{event_id}/review"): Case(
         CARE_TEAM_A, {"outcome": "advice_given", "action_taken": "Phoned; seen in clinic today."}
     ),

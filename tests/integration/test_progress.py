@@ -194,3 +194,56 @@ def test_painpath_report_writes_the_pdf(services, tmp_path, monkeypatch):
     assert "Progress report: Ada Patient" in " ".join(text.split())
     missing = CliRunner().invoke(app, ["report", "999999", "--pdf", str(tmp_path / "x.pdf")])
     assert missing.exit_code == 1 and "Traceback" not in missing.output
+
+
+def test_a_private_calendar_feed_parses_and_revoked_links_are_refused(services):
+    from icalendar import Calendar
+
+    world = make_world(services)
+    later = _three_weeks(services, world)
+    client = client_for(later)
+    csrf = sign_in(client, world.patient_a.email, world.patient_a.password)
+    made = post_form(client, f"/patients/{world.record_a.id}/calendar", {}, csrf)
+    assert made.status_code == 200
+    link = re.search(r"(http://[^<\s]+/calendar/cal_[^<\s]+\.ics)", made.text).group(1)
+    path = link.split("testserver", 1)[1]
+    anonymous = client_for(later)
+    feed = anonymous.get(path)
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
+    cal = Calendar.from_ical(feed.content)
+    events = [c for c in cal.walk("VEVENT")]
+    summaries = {str(e.get("summary")) for e in events}
+    assert {"Home exercises", "Questionnaire due"} <= summaries
+    sessions = next(e for e in events if str(e.get("summary")) == "Home exercises")
+    assert sessions.get("rrule")["FREQ"] == ["WEEKLY"]
+    assert "Ada" not in feed.text and "RMDQ" not in feed.text and "back" not in feed.text.lower()
+    # Only a hash is kept; a new link ends the old one, and stopping ends the new one.
+    with later.db() as session:
+        from painpath.store.models import CalendarFeed
+
+        assert all(len(h) == 64 for h in session.scalars(select(CalendarFeed.token_hash)))
+    again = post_form(client, f"/patients/{world.record_a.id}/calendar", {}, csrf)
+    assert anonymous.get(path).status_code == 404
+    newer = re.search(r"/calendar/(cal_[^<\s]+)\.ics", again.text).group(0)
+    assert anonymous.get(newer).status_code == 200
+    post_form(client, f"/patients/{world.record_a.id}/calendar/revoke", {}, csrf)
+    assert anonymous.get(newer).status_code == 404
+    assert anonymous.get("/calendar/cal_guess.ics").status_code == 404
+    other = client_for(later)
+    ocsrf = sign_in(other, world.patient_b.email, world.patient_b.password)
+    assert post_form(other, f"/patients/{world.record_a.id}/calendar", {}, ocsrf).status_code in (
+        403,
+        404,
+    )
+
+
+def test_due_measures_are_on_the_patients_home_page(services):
+    world = make_world(services)
+    finished_checkin(services, world.record_a.id, EXAMPLE, day=START)
+    today = at(services, START + timedelta(days=2))  # baseline window open, nothing scored
+    client = client_for(today)
+    sign_in(client, world.patient_a.email, world.patient_a.password)
+    home = client.get("/me").text
+    assert "Due now" in home and "RMDQ (baseline)" in home
+    _rmdq(services, world, START + timedelta(days=1), 10, "b")
+    assert "RMDQ (baseline)" not in client.get("/me").text

@@ -23,6 +23,7 @@ from painpath.services import audit
 from painpath.services.context import Context
 from painpath.services.errors import Forbidden, InvalidInput
 from painpath.services.patients import patient_transaction
+from painpath.store.db import transaction
 from painpath.store.models import (
     Assessment,
     ClinicianNote,
@@ -108,6 +109,14 @@ def progress(ctx: Context, patient_id: int) -> Progress:
     with patient_transaction(ctx, patient_id, PatientAction.read) as (session, patient):
         audit.record(session, ctx, "progress.read", subject_type="patient", subject_id=patient_id)
         return _gather(session, ctx, patient_id, patient.display_name)
+
+
+def due_for_feed(ctx: Context, patient_id: int) -> list[tuple[date, date]]:
+    """When each upcoming or open measure is due, for the patient's calendar feed (the
+    feed's token is the access check, made by the caller; the read is audited there)."""
+    with transaction(ctx.services.db) as session:
+        found = _gather(session, ctx, patient_id, "")
+    return [(d.opens, d.closes) for d in found.due if d.status in ("due", "upcoming")]
 
 
 def _gather(session: Session, ctx: Context, patient_id: int, name: str) -> Progress:
@@ -204,7 +213,7 @@ def _gather(session: Session, ctx: Context, patient_id: int, name: str) -> Progr
         ).all()
     )
     notes: tuple[NoteView, ...] = ()
-    if ctx.actor.role is not Role.patient:
+    if ctx.actor.role in (Role.clinician, Role.admin):
         notes = tuple(
             NoteView(n.id, n.text, author, n.created_at)
             for n, author in session.execute(

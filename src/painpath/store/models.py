@@ -466,6 +466,7 @@ class FlareUp(Base):
     __table_args__ = (
         CheckConstraint("pain BETWEEN 0 AND 10", name="pain_range"),
         Index("ix_flare_ups_patient_started", "patient_id", "started_on"),
+        UniqueConstraint("patient_id", "submission_key", name="uq_flare_ups_patient_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -474,7 +475,8 @@ class FlareUp(Base):
     pain: Mapped[int] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
     logged_at: Mapped[datetime]
-    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # Idempotency is per patient: another patient's form may carry the same key.
+    submission_key: Mapped[str] = mapped_column(String(64))
 
 
 class ClinicianNote(Base):

@@ -9,7 +9,16 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from painpath.core.accounts import Role
-from painpath.services import accounts, audit, checkins, instruments, invites, patients, safety
+from painpath.services import (
+    accounts,
+    audit,
+    checkins,
+    instruments,
+    invites,
+    patients,
+    safety,
+    tracking,
+)
 from painpath.services.errors import InvalidInput, InviteUnusable, Throttled
 from painpath.web.auth import SESSION_COOKIE, FormFields, checked_form, request_context
 from painpath.web.params import RecordId
@@ -157,6 +166,7 @@ def _clinical_summary(ctx, patient_id: int) -> dict:
         "checkin_list": checkins.list_checkins(ctx, patient_id),
         "score_history": instruments.history(ctx, patient_id),
         "instrument_list": list(catalog.instruments.values()),
+        "due_now": tracking.progress(ctx, patient_id).due_now,
     }
 
 

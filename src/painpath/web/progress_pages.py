@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from painpath.reports.progress_charts import progress_charts
 from painpath.reports.progress_report import progress_pdf
-from painpath.services import tracking
+from painpath.services import calendar, tracking
 from painpath.services.checkins import catalog_for
 from painpath.services.errors import InvalidInput
 from painpath.web.auth import FormFields, checked_form, request_context
@@ -41,6 +41,7 @@ def _page(request: Request, patient_id: int, status: int = 200, **extra):
         names={i: m.meta.short_name for i, m in catalog_for(ctx).instruments.items()},
         today=ctx.today().isoformat(),
         flare_key=secrets.token_urlsafe(16),
+        calendar_status=calendar.status(ctx, patient_id),
         **safety_context(ctx, patient_id),
         **extra,
     )
@@ -102,4 +103,33 @@ def report(request: Request, patient_id: RecordId):
         pdf,
         media_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="{name}"'},
+    )
+
+
+# --- calendar reminders ----------------------------------------------------------------------
+
+
+@router.post("/patients/{patient_id}/calendar")
+def make_calendar(request: Request, patient_id: RecordId, form: FormFields = Depends(checked_form)):
+    ctx = request_context(request)
+    token = calendar.create_feed(ctx, patient_id)
+    # Shown once, on this response only: never in a redirect URL (which logs keep).
+    link = str(request.url_for("calendar_feed", token=token))
+    return _page(request, patient_id, calendar_link=link)
+
+
+@router.post("/patients/{patient_id}/calendar/revoke")
+def stop_calendar(request: Request, patient_id: RecordId, form: FormFields = Depends(checked_form)):
+    calendar.revoke_feed(request_context(request), patient_id)
+    return redirect(f"/patients/{patient_id}/progress?changed=calendar-stopped#calendar")
+
+
+@router.get("/calendar/{token}.ics", name="calendar_feed")
+def calendar_feed(request: Request, token: str):
+    ctx = request_context(request)
+    body = calendar.feed(ctx, token, str(request.base_url))
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"},
     )

@@ -36,7 +36,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_flare_ups")),
-        sa.UniqueConstraint("submission_key", name=op.f("uq_flare_ups_submission_key")),
+        sa.UniqueConstraint("patient_id", "submission_key", name="uq_flare_ups_patient_key"),
     )
     op.create_index(
         "ix_flare_ups_patient_started", "flare_ups", ["patient_id", "started_on"], unique=False
