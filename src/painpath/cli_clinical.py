@@ -394,6 +394,7 @@ def score(
     from rich.console import Console
     from rich.progress import Progress
 
+    from painpath.interop import csv_safe
     from painpath.interop.batch_scoring import (
         BatchInputError,
         BatchReport,
@@ -430,7 +431,7 @@ def score(
     tmp = out.with_name(out.name + ".part") if out else None
     handle = tmp.open("w", newline="", encoding="utf-8") if tmp else sys.stdout
     collected: list[dict[str, Any]] = []
-    writer = csv.writer(handle, lineterminator="\n")
+    writer = csv_safe.writer(handle, lineterminator="\n")
     if as_json:
 
         def write(values: list[Any]) -> None:

@@ -100,6 +100,25 @@ def test_score_csv_reports_broken_rows_and_scores_the_rest(run, tmp_path):
     assert rows[3]["score"] == ""
 
 
+@pytest.mark.parametrize("evil", ['=HYPERLINK("http://x.example","a")', "+1+1", "-2+3", "@SUM(A1)"])
+def test_score_csv_cells_cannot_become_spreadsheet_formulas(run, tmp_path, evil):
+    source = tmp_path / "sbst.csv"
+    source.write_text("id,1,2,3,4,5,6,7,8,9\n" + csv_line([evil, *["1"] * 9]))
+    out = tmp_path / "scores.csv"
+    assert run("score", "sbst", source, "--out", out).exit_code == 0
+    rows = list(csv.DictReader(out.open()))
+    assert rows[0]["id"] == "'" + evil  # shown as text, never run
+    assert float(rows[0]["score"]) == 8  # the number itself is left as it is
+
+
+def csv_line(cells: list[str]) -> str:
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    return buffer.getvalue()
+
+
 def test_score_refuses_unknown_instrument_and_options(run, tmp_path):
     source = tmp_path / "r.csv"
     source.write_text("1,2\n0,1\n")

@@ -104,3 +104,20 @@ def test_cli_handout_for_a_stored_programme_by_id(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert view.items[0].exercise.name in text_of(out.read_bytes())[1]
     assert missing.exit_code == 1 and "No such programme" in missing.output
+
+
+def test_the_clinic_name_prints_as_typed_in_the_footer_and_heading(sqlite_services):
+    from painpath.services.context import Services
+
+    services = Services(
+        sqlite_services.settings.model_copy(update={"clinic_name": 'Smith & Jones "Physio" <b>'}),
+        sqlite_services.db,
+        sqlite_services.clock,
+    )
+    world = make_world(services)
+    finished_checkin(services, world.record_a.id, json.loads(EXAMPLE.read_text()))
+    programmes.create_from_checkin(world.patient_a.ctx(services), world.record_a.id)
+    _, pdf = programmes.handout(world.patient_a.ctx(services), world.record_a.id)
+    _, text = text_of(pdf)
+    assert 'Smith & Jones "Physio" <b> · page 1 of' in text
+    assert "&amp;" not in text and "&quot;" not in text

@@ -20,6 +20,23 @@ TEMPLATES = Environment(
 )
 
 
+def css_string(value: object) -> Markup:
+    """Text for a CSS string inside <style> (e.g. a page footer's `content:`). HTML
+    escaping is wrong there: entities are not decoded in <style>, so "Smith & Jones"
+    would print as "Smith &amp; Jones". CSS escapes instead, which also keep the text
+    from closing the string or the <style> element."""
+    out = []
+    for char in str(value):
+        if char in '\\"\'<>&' or ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\{ord(char):x} ")
+        else:
+            out.append(char)
+    return Markup("".join(out))  # noqa: S704 - every character that matters is escaped
+
+
+TEMPLATES.filters["css_string"] = css_string
+
+
 @dataclass(frozen=True)
 class HandoutItem:
     exercise: Exercise
