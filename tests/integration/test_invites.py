@@ -203,3 +203,41 @@ def test_concurrent_invitations_leave_exactly_one_working_link(services):
         except InviteUnusable:
             pass
     assert usable == 1
+
+
+def test_invitation_links_never_come_from_the_host_header(services):
+    from painpath.services.context import Services
+    from tests.factories import make_patient, make_world
+    from tests.web_helpers import client_for, post_form, sign_in
+
+    for base, expected in (
+        ("", "http://127.0.0.1:8000/invite/"),
+        ("https://physio.example.org/", "https://physio.example.org/invite/"),
+    ):
+        configured = Services(
+            services.settings.model_copy(update={"base_url": base.rstrip("/")}),
+            services.db,
+            services.clock,
+        )
+        world = make_world(configured)
+        unlinked = make_patient(configured, world.clinician_a, f"Cy {len(base)}")
+        client = client_for(configured)
+        csrf = sign_in(client, world.clinician_a.email, world.clinician_a.password)
+        client.headers["host"] = "evil.example"
+        page = post_form(
+            client, f"/patients/{unlinked.id}/invites", {"email": "cy@home.example.org"}, csrf
+        )
+        assert page.status_code in (200, 303), page.text[:300]
+        if page.status_code == 303:
+            page = client.get(page.headers["location"])
+        assert expected in page.text and "evil.example" not in page.text
+
+
+def test_a_base_url_that_is_not_an_address_is_refused():
+    import pytest
+
+    from painpath.settings import Settings
+
+    with pytest.raises(ValueError, match="PAINPATH_BASE_URL"):
+        Settings(base_url="javascript:alert(1)")
+    assert Settings(base_url="https://physio.example.org/").base_url == "https://physio.example.org"

@@ -87,7 +87,8 @@ def invite_patient(
 ):
     created = invites.create_invite(ctx, patient_id, body)
     return CreatedInvite(
-        invite=created.invite, link=str(request.url_for("invite_page", token=created.token))
+        invite=created.invite,
+        link=request.app.state.services.settings.public_url(f"/invite/{created.token}"),
     )
 
 

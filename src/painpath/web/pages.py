@@ -210,7 +210,7 @@ def patient_invite(
         created = invites.create_invite(ctx, patient_id, {"email": form.get("email", "")})
     except InvalidInput as error:
         return _overview_page(request, ctx, patient_id, 422, errors=error.errors, values=form)
-    link = str(request.url_for("invite_page", token=created.token))
+    link = request.app.state.services.settings.public_url(f"/invite/{created.token}")
     return _overview_page(request, ctx, patient_id, invite_link=link, invite=created.invite)
 
 

@@ -114,7 +114,7 @@ def make_calendar(request: Request, patient_id: RecordId, form: FormFields = Dep
     ctx = request_context(request)
     token = calendar.create_feed(ctx, patient_id)
     # Shown once, on this response only: never in a redirect URL (which logs keep).
-    link = str(request.url_for("calendar_feed", token=token))
+    link = ctx.settings.public_url(f"/calendar/{token}.ics")
     return _page(request, patient_id, calendar_link=link)
 
 
@@ -127,7 +127,7 @@ def stop_calendar(request: Request, patient_id: RecordId, form: FormFields = Dep
 @router.get("/calendar/{token}.ics", name="calendar_feed")
 def calendar_feed(request: Request, token: str):
     ctx = request_context(request)
-    body = calendar.feed(ctx, token, str(request.base_url))
+    body = calendar.feed(ctx, token, ctx.settings.public_url("/"))
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",
