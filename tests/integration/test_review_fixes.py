@@ -120,3 +120,42 @@ def test_search_treats_percent_and_underscore_as_characters(services):
     make_patient(services, clinician, "Ada Lovelace")
     assert patients.list_patients(clinician.ctx(services), "%") == []
     assert patients.list_patients(clinician.ctx(services), "_") == []
+
+
+def test_two_clinicians_may_use_the_same_submission_key_for_different_patients(services):
+    """Idempotency keys are per patient: once a 422 (and on PostgreSQL, in a race, a
+    500). The same key for the same patient is still one record."""
+    from datetime import date
+
+    from painpath.services import instruments
+    from tests.factories import make_world
+
+    world = make_world(services)
+    answers = {str(i): 1 for i in range(1, 10)}
+    saved = []
+    for person, record in (
+        (world.clinician_a, world.record_a),
+        (world.other_clinician, world.record_b),
+    ):
+        saved.append(
+            instruments.record_instrument(
+                person.ctx(services),
+                record.id,
+                "sbst",
+                answers,
+                administered_on=date(2026, 11, 20),
+                source="paper",
+                submission_key="visit-1",
+            )
+        )
+    assert saved[0].id != saved[1].id
+    again = instruments.record_instrument(
+        world.clinician_a.ctx(services),
+        world.record_a.id,
+        "sbst",
+        answers,
+        administered_on=date(2026, 11, 20),
+        source="paper",
+        submission_key="visit-1",
+    )
+    assert again.id == saved[0].id

@@ -85,12 +85,14 @@ def record_instrument(
         raise InvalidInput({"options": str(error)}) from None
     with patient_transaction(ctx, patient_id, PatientAction.change) as (session, _patient):
         existing = session.scalar(
-            select(InstrumentResponse).where(InstrumentResponse.submission_key == submission_key)
+            select(InstrumentResponse).where(
+                InstrumentResponse.patient_id == patient_id,
+                InstrumentResponse.submission_key == submission_key,
+            )
         )
         if existing is not None:
             same = (
-                existing.patient_id == patient_id
-                and existing.instrument == instrument_id
+                existing.instrument == instrument_id
                 and existing.responses == dict(responses)
                 and existing.options == dict(options or {})
             )

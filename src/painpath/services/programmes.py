@@ -290,7 +290,10 @@ def log_exercise(
         item = session.get(ProgrammeItem, item_id)
         if programme is None or item is None or item.programme_id != programme.id:
             raise NotFound("programme exercise")
-        if session.scalar(select(ExerciseLog).where(ExerciseLog.submission_key == submission_key)):
+        repeat = select(ExerciseLog.id).where(
+            ExerciseLog.programme_id == programme.id, ExerciseLog.submission_key == submission_key
+        )
+        if session.scalar(repeat):
             return _view(session, ctx, programme, ctx.today())
         _require_playable(session, ctx, patient, programme)
         session.add(

@@ -208,6 +208,10 @@ class InstrumentResponse(Base):
     __table_args__ = (
         CheckConstraint("source IN ('paper', 'questionnaire')", name="source_known"),
         Index("ix_instrument_responses_patient", "patient_id", "instrument", "administered_on"),
+        # Idempotency per patient: another patient's form may carry the same key.
+        UniqueConstraint(
+            "patient_id", "submission_key", name="uq_instrument_responses_patient_key"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -225,7 +229,7 @@ class InstrumentResponse(Base):
     administered_on: Mapped[datetime]
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
-    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+    submission_key: Mapped[str] = mapped_column(String(64))
 
 
 class InstrumentText(Base):
@@ -314,6 +318,7 @@ class ExerciseLog(Base):
         CheckConstraint("pain_during BETWEEN 0 AND 10", name="pain_during_range"),
         CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after_range"),
         Index("ix_exercise_logs_item_day", "item_id", "day"),
+        UniqueConstraint("programme_id", "submission_key", name="uq_exercise_logs_programme_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -325,7 +330,7 @@ class ExerciseLog(Base):
     pain_during: Mapped[int | None] = mapped_column(Integer)
     pain_after: Mapped[int | None] = mapped_column(Integer)
     logged_at: Mapped[datetime]
-    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+    submission_key: Mapped[str] = mapped_column(String(64))
 
 
 class MorningCheck(Base):
@@ -395,9 +400,7 @@ class SafetyReview(Base):
     outcome: Mapped[str] = mapped_column(String(32))
     action_taken: Mapped[str] = mapped_column(Text)
     programme_may_resume: Mapped[bool]
-    reviewed_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reviewed_at: Mapped[datetime]
 
 
