@@ -13,6 +13,8 @@ from typing import Any
 
 import typer
 
+from painpath.interop import json_text
+
 content_app = typer.Typer(help="Clinical content: validate and inspect.", no_args_is_help=True)
 instruments_app = typer.Typer(
     help="Validated instruments: list them, load a clinic's licensed text.", no_args_is_help=True
@@ -135,9 +137,9 @@ def check(
     today = _parse_date(on)
     if answers is not None:
         try:
-            raw = json.loads(answers.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            _fail(f"{answers} is not valid JSON: {exc}")
+            raw = json_text.loads(answers.read_bytes())
+        except json_text.JSONTextError as exc:
+            _fail(f"{answers}: {exc}")
         if not isinstance(raw, dict):
             _fail(f"{answers} must hold one JSON object of answers keyed by item id")
         clean, problems = validate_answers(catalog.checkin, raw, complete=True, clinician=True)
@@ -498,9 +500,9 @@ def plan(
 
     catalog = _catalog()
     try:
-        raw = json.loads(answers.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        _fail(f"{answers} is not valid JSON: {exc}")
+        raw = json_text.loads(answers.read_bytes())
+    except json_text.JSONTextError as exc:
+        _fail(f"{answers}: {exc}")
     if not isinstance(raw, dict):
         _fail(f"{answers} must hold one JSON object of answers keyed by item id")
     clean, problems = validate_answers(catalog.checkin, raw, complete=True, clinician=True)
@@ -574,9 +576,9 @@ def handout(
 
         catalog = _catalog()
         try:
-            raw = json.loads(answers.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            _fail(f"{answers} is not valid JSON: {exc}")
+            raw = json_text.loads(answers.read_bytes())
+        except json_text.JSONTextError as exc:
+            _fail(f"{answers}: {exc}")
         clean, problems = validate_answers(catalog.checkin, raw, complete=True, clinician=True)
         if problems:
             _fail("; ".join(f"{p.item}: {p.message}" for p in problems))

@@ -237,3 +237,47 @@ def test_plan_gives_no_programme_after_a_red_flag(run, tmp_path):
     assert result.exit_code == 3
     out = json.loads(result.output)
     assert out["ok"] is False and out["screening"]["highest_tier"] == "EMERGENCY"
+
+
+HOSTILE_JSON = {
+    "huge number": '{"age": ' + "9" * 5000 + "}",
+    "deep nesting": "[" * 100_000 + "]" * 100_000,
+    "not utf-8": b'{"age": "\xff"}',
+}
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE_JSON))
+@pytest.mark.parametrize("command", ["check", "plan", "handout", "score"])
+def test_unusable_json_is_one_clear_line_never_a_traceback(run, tmp_path, command, kind):
+    path = tmp_path / "in.json"
+    data = HOSTILE_JSON[kind]
+    path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    args = ["score", "sbst", path] if command == "score" else [command, "--answers", path]
+    result = run(*args)
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and len(lines[0]) < 300, result.output[:500]
+    assert "Traceback" not in result.output
+
+
+def test_score_quotes_a_huge_answer_short(run, tmp_path):
+    source = tmp_path / "big.csv"
+    source.write_text("id,1,2,3,4,5,6,7,8,9\nx," + "9" * 5000 + ",1,1,1,1,1,1,1,1\n")
+    result = run("score", "sbst", source)
+    assert result.exit_code == 2
+    assert "(5002 characters) is not a valid answer" in result.output
+    assert max(len(line) for line in result.output.splitlines()) < 300
+
+
+def test_evidence_import_rejects_a_bad_line_and_keeps_the_rest():
+    from painpath.services.evidence import read_rows
+
+    good = '{"id": "a", "title": "Back pain", "text": "Keep moving."}'
+    rows = list(
+        read_rows([good, "[" * 100_000, '{"n": ' + "9" * 5000 + "}", good.replace('"a"', '"b"')])
+    )
+    rejected = {n: getattr(r, "reason", None) for n, r in rows if type(r).__name__ == "Rejected"}
+    assert rejected[2] == "not usable: the JSON is nested too deeply"
+    assert rejected[3] == "not usable: a number in it has too many digits"
+    assert {n for n, _ in rows} - set(rejected) == {1, 4}

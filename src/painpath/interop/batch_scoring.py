@@ -7,13 +7,13 @@ loop does one dict lookup per item (see benchmarks/scoring.py for the figures)."
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from painpath.core.instruments import Instrument, InstrumentInputError
+from painpath.interop import json_text
 
 ID_COLUMNS = ("id", "row_id", "record_id", "patient_id")
 
@@ -39,9 +39,9 @@ def read_rows(path: Path, instrument: Instrument) -> tuple[Iterator[dict[str, An
     suffix = path.suffix.lower()
     if suffix == ".json":
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise BatchInputError(f"{path}: not valid JSON ({exc})") from None
+            data = json_text.loads(path.read_bytes())
+        except json_text.JSONTextError as exc:
+            raise BatchInputError(f"{path}: {exc}") from None
         if isinstance(data, dict) and isinstance(data.get("rows"), list):
             data = data["rows"]
         if not isinstance(data, list):

@@ -9,7 +9,6 @@ one only when complete.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import shutil
@@ -26,6 +25,7 @@ from sqlalchemy import delete, func, select
 from painpath.catalog import Catalog
 from painpath.core.accounts import Role
 from painpath.core.articles import explainers, plain
+from painpath.interop import json_text
 from painpath.search.answers import AnswerCards
 from painpath.search.documents import SearchDoc, collection_version
 from painpath.search.engine import SEMANTIC_WEIGHTS, SearchEngine, SearchResults, Weights
@@ -408,12 +408,9 @@ def read_rows(lines: Iterable[str]) -> Iterator[tuple[int, EvidenceRow | Rejecte
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield (
-                number,
-                Rejected(number, None, f"not valid JSON ({error.msg} at column {error.colno})"),
-            )
+            data = json_text.loads(line)
+        except json_text.JSONTextError as error:
+            yield number, Rejected(number, None, str(error))
             continue
         if not isinstance(data, dict):
             yield number, Rejected(number, None, "not a JSON object")

@@ -247,7 +247,8 @@ class ItemReader:
                 continue
             problems.append(
                 ItemProblem(
-                    item_id, f"{raw!r} is not a valid answer (allowed: {self._allowed[item_id]})"
+                    item_id,
+                    f"{_shown(raw)} is not a valid answer (allowed: {self._allowed[item_id]})",
                 )
             )
         if problems:
@@ -262,3 +263,9 @@ def _code(table: Mapping[Any, int], value: Any) -> int | None:
         return table.get(value)
     except TypeError:  # an unhashable value such as a JSON object
         return None
+
+
+def _shown(raw: Any) -> str:
+    """An answer as quoted in an error, cut short: a 5,000-digit answer is one line."""
+    text = repr(raw)
+    return text if len(text) <= 40 else f"{text[:30]}… ({len(text)} characters)"
