@@ -9,7 +9,7 @@ What it does, start to finish, with nothing left behind:
 3. signs the demo clinician in through the web form and creates a read-only personal
    access token with POST /api/v1/tokens;
 4. for each scenario (GET /signin without cookies; GET /api/v1/patients with the bearer
-   token) and each concurrency level: a short warm-up, then a fixed-duration run with
+   token; the exercise library page and one exercise's page) and each concurrency level: a short warm-up, then a fixed-duration run with
    that many concurrent clients, each with its own keep-alive connection (stdlib
    asyncio streams; `--client httpx` uses one httpx.AsyncClient limited to that many
    connections instead). Non-2xx answers and exceptions count as errors;
@@ -575,6 +575,9 @@ def main(argv: list[str] | None = None) -> int:
         scenarios = [
             ("GET /signin (anonymous)", "/signin", {}),
             ("GET /api/v1/patients (bearer)", "/api/v1/patients", bearer),
+            # The pages that crawled under load (issue 10 §3): the library, one exercise.
+            ("GET /exercises (anonymous)", "/exercises", {}),
+            ("GET /exercises/clamshell (anonymous)", "/exercises/clamshell", {}),
             *((f"GET {path} (bearer)", path, bearer) for path in args.api_path),
         ]
         results: list[Result] = []

@@ -13,10 +13,10 @@ from fastapi.responses import Response
 from painpath.core.accounts import Role
 from painpath.core.articles import explainers
 from painpath.core.progression import PAIN_MONITORING_SOURCES, Thresholds, pain_advice
-from painpath.figures.svg import animation, still_frames
 from painpath.services import patients, programmes, safety
 from painpath.services.checkins import catalog_for
 from painpath.services.errors import InvalidInput, NotFound, OnHold
+from painpath.web import figure_assets
 from painpath.web.auth import FormFields, checked_form, request_context
 from painpath.web.citations import Citations
 from painpath.web.library_pages import svg
@@ -84,9 +84,10 @@ def _overview(request: Request, ctx, patient_id: int, status: int = 200, **extra
     overview = patients.get_patient(ctx, patient_id)
     view = programmes.current(ctx, patient_id)
     figures = {}
+    catalog = catalog_for(ctx)
     for item in view.items if view else ():
         if item.exercise.figure:
-            figures[item.id] = svg(still_frames(item.exercise.figure, item.exercise.name, 0.5)[-1])
+            figures[item.id] = svg(figure_assets.thumb(catalog, item.exercise, 0.5))
     return render(
         request,
         "programme/overview.html",
@@ -108,6 +109,7 @@ def _overview(request: Request, ctx, patient_id: int, status: int = 200, **extra
 
 def _player(request: Request, ctx, view, item, status: int = 200, **extra):
     figure = item.exercise.figure
+    catalog = catalog_for(ctx)
     extra.setdefault("submission_key", secrets.token_urlsafe(16))
     return render(
         request,
@@ -116,8 +118,8 @@ def _player(request: Request, ctx, view, item, status: int = 200, **extra):
         view=view,
         item=item,
         number=view.items.index(item) + 1,
-        anim=svg(animation(figure, item.exercise.name)) if figure else None,
-        stills=[svg(s) for s in still_frames(figure, item.exercise.name, 0.6)] if figure else [],
+        anim=svg(figure_assets.anim(catalog, item.exercise)) if figure else None,
+        stills=[svg(s) for s in figure_assets.stills(catalog, item.exercise, 0.6)],
         cites=Citations(catalog_for(ctx).references),
         today=ctx.today().isoformat(),
         advice=_pain_advice(view),
