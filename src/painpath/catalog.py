@@ -381,6 +381,7 @@ def cross_check(catalog: Catalog, raw: Mapping[str, Any]) -> list[str]:
     for card in catalog.answer_cards.cards:
         if card.article not in catalog.articles:
             problems.append(f"search/answers.yaml: {card.id}: no article {card.article!r}")
+    problems.extend(_check_safety_queries(catalog, raw.get("search/safety_queries.yaml")))
     table = catalog.guidance.asymptomatic_findings
     for finding, cells in table.findings.items():
         if len(cells) != len(table.ages):
@@ -558,6 +559,32 @@ def _check_examples(catalog: Catalog, rule_id: str) -> list[str]:
             if fired != (expected == "fires"):
                 wanted = "to fire" if expected == "fires" else "not to fire"
                 problems.append(f"{where}: expected the rule {wanted}")
+    return problems
+
+
+SAFETY_WORDINGS = 5  # lay wordings each EMERGENCY and URGENT sign needs in the search table
+
+
+def _check_safety_queries(catalog: Catalog, data: Any) -> list[str]:
+    """The search's safety table: every EMERGENCY and URGENT rule has at least five
+    different lay wordings (each 2 to 20 words), and names only real rules."""
+    where = "search/safety_queries.yaml"
+    signs = {r.id for r in catalog.redflags.rules if r.tier.value in ("EMERGENCY", "URGENT")}
+    table = (data or {}).get("queries") if isinstance(data, Mapping) else None
+    if not isinstance(table, Mapping):
+        return [f"{where}: needs `queries:`, rule id -> list of wordings"]
+    problems = [
+        f"{where}: {rule}: not an EMERGENCY or URGENT rule" for rule in table if rule not in signs
+    ]
+    for rule in sorted(signs):
+        said = table.get(rule) or []
+        if not isinstance(said, list) or not all(isinstance(q, str) for q in said):
+            problems.append(f"{where}: {rule}: a list of wordings (text) is needed")
+            continue
+        bad = [q for q in said if not 2 <= len(q.split()) <= 20]
+        problems.extend(f"{where}: {rule}: {q!r}: 2 to 20 words" for q in bad)
+        if len({q.strip().lower() for q in said}) < SAFETY_WORDINGS:
+            problems.append(f"{where}: {rule}: needs {SAFETY_WORDINGS} different wordings")
     return problems
 
 

@@ -174,6 +174,8 @@ def search(
         console.print("   " + escape(_unescape(snippet)))
         for why in result.why:
             console.print(f"   \u2022 {escape(why)}", style="green")
+    for typed, right in found.corrections:
+        console.print(f"Showing results for \u201c{right}\u201d (you typed \u201c{typed}\u201d).")
     for note in found.notes:
         console.print(note, style="dim")
 

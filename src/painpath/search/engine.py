@@ -20,9 +20,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from painpath.search.answers import Answer
 from painpath.search.documents import SearchDoc
-from painpath.search.language import Reader, ReadQuery, content_words, words
+from painpath.search.language import STOPWORDS, Reader, ReadQuery, content_words, words
 from painpath.search.lexical import LexicalIndex, stemmer
 
 
@@ -36,6 +39,7 @@ class Weights:
     curated: float = 1.0  # the article the vocabulary says answers what the question names
     safety: float = 3.0  # ... when it names a warning sign: safety information comes first
     other_audience: float = 0.5  # less for an article written for clinicians, to a patient
+    filler: float = 0.3  # an everyday word that says little (intents.yaml `filler`)
     sections_per_article: int = 2  # results show the best sections, not a whole article
     candidates: int = 100  # how many BM25 results are re-ranked
 
@@ -61,6 +65,7 @@ class SearchResults:
     answers: tuple[Answer, ...] = ()
     semantic: bool = False
     notes: tuple[str, ...] = field(default=())
+    corrections: tuple[tuple[str, str], ...] = ()  # (what was typed, what was searched)
 
 
 WARNING_SIGN_PREFIX = "explanation:redflag."
@@ -89,7 +94,11 @@ def build_query(read: ReadQuery, weights: Weights, kinds: set[str] | None = None
     kinds of result can match (filtered in the index, before any limit)."""
     parts = []
     for word in dict.fromkeys(w for w in read.words if len(w) <= MAX_WORD):
-        parts.append(f"title:{word}^{weights.title:g} text:{word}")
+        if word in read.weak:
+            f = weights.filler
+            parts.append(f"title:{word}^{weights.title * f:g} text:{word}^{f:g}")
+        else:
+            parts.append(f"title:{word}^{weights.title:g} text:{word}")
     for expansion in read.expansions:
         for term in expansion.others:
             phrase = [w for w in words(term) if len(w) <= MAX_WORD]
@@ -133,6 +142,28 @@ class SearchEngine:
             for d in self.docs
         ]
         self._stem = stemmer()
+        # Words the collection and the vocabulary know; a longer word outside them is
+        # likely a misspelling, looked up among the vocabulary's and the titles' words.
+        self._known: set[str] = set()
+        titled: set[str] = set()
+        for d in self.docs:
+            head = words(f"{d.title} {d.heading or ''} {' '.join(d.aliases)}")
+            self._known.update(head)
+            titled.update(head)
+            self._known.update(words(d.text[:SCAN_CHARS]))
+        self._named: set[str] = set()
+        for entry in reader.vocabulary.entries:
+            for term in entry.terms:
+                termed = words(term)
+                self._known.update(termed)
+                titled.update(termed)
+                self._named.update(termed)
+        # By length: a word 1 or 2 edits away is within 2 letters of the typed length.
+        self._spellings: dict[int, list[str]] = {}
+        self._near_cache: dict[tuple[int, int], list[str]] = {}
+        for w in sorted(titled):
+            if len(w) >= 4 and not w.isdigit():
+                self._spellings.setdefault(len(w), []).append(w)
         # An article's sections, by article id: the vocabulary can point at an article.
         self._article_rows: dict[str, list[int]] = {}
         for row, doc in enumerate(self.docs):
@@ -148,7 +179,8 @@ class SearchEngine:
     ) -> SearchResults:
         """Results for a person: with `audience` "patient", articles written for
         clinicians rank lower; an article shows at most a couple of its sections."""
-        read = self.reader.read(query[:500])
+        text, corrected = self.corrected(query[:500])
+        read = self.reader.read(text)
         cards = tuple(self.answers.for_query(read)) if self.answers else ()
         semantic_on = self.semantic is not None and bool(self.weights.semantic)
         ranked = self._rank(read, kinds)
@@ -176,7 +208,44 @@ class SearchEngine:
             chosen = chosen[:limit]
         score = dict(ranked)
         out = [self._result(self.docs[row], score[row], read, semantic_on) for row in chosen]
-        return SearchResults(query, tuple(out), read, cards, semantic_on)
+        return SearchResults(
+            query, tuple(out), read, cards, semantic_on, corrections=tuple(corrected)
+        )
+
+    def _near(self, length: int, limit: int) -> list[str]:
+        key = (length, limit)
+        if key not in self._near_cache:
+            self._near_cache[key] = [
+                w
+                for n in range(length - limit, length + limit + 1)
+                for w in self._spellings.get(n, ())
+            ]
+        return self._near_cache[key]
+
+    def corrected(self, query: str) -> tuple[str, list[tuple[str, str]]]:
+        """The question with likely misspellings put right ("aeortic" -> "aortic"): only
+        words of 5 letters or more that nothing in the collection uses, only to a word of
+        a title or the vocabulary, at most 1 edit away (2 for words of 8 or more)."""
+        fixes: list[tuple[str, str]] = []
+        out = query
+        for word in dict.fromkeys(words(query)):
+            if len(word) < 5 or word in self._known or word in STOPWORDS or word.isdigit():
+                continue
+            limit = 2 if len(word) >= 8 else 1
+            near = self._near(len(word), limit)
+            close = process.extract(
+                word, near, scorer=Levenshtein.distance, score_cutoff=limit, limit=10
+            )
+            if not close:
+                continue
+            # Nearest first; at the same distance a vocabulary name, then the length nearest.
+            right = min(
+                close,
+                key=lambda c: (c[1], c[0] not in self._named, abs(len(c[0]) - len(word)), c[0]),
+            )[0]
+            fixes.append((word, right))
+            out = re.sub(rf"(?i)\b{re.escape(word)}\b", right, out)
+        return out, fixes
 
     def _diverse(self, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
         per_article: dict[str, int] = {}
@@ -191,7 +260,7 @@ class SearchEngine:
 
     def ranked_ids(self, query: str, limit: int = 100) -> list[str]:
         """Document ids, best first, without snippets or reasons (for evaluation)."""
-        ranked = self._rank(self.reader.read(query[:500]))
+        ranked = self._rank(self.reader.read(self.corrected(query[:500])[0]))
         return [self.docs[row].id for row, _ in ranked[:limit]]
 
     def _rank(self, read: ReadQuery, kinds: set[str] | None = None) -> list[tuple[int, float]]:

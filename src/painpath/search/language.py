@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
+import tantivy
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 WORD = re.compile(r"[a-z0-9]+")
@@ -56,6 +58,34 @@ def fold_keep_case(text: str) -> str:
 
 def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS]
+
+
+_STEMMER = (
+    tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+    .filter(tantivy.Filter.lowercase())
+    .filter(tantivy.Filter.stemmer("english"))
+    .build()
+)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The word's English stem, as the index reads it ('stiffness' and 'stiff' meet)."""
+    found = _STEMMER.analyze(word)
+    return found[0] if found else word
+
+
+# A term's words may sit this many words further apart in a question than in the term:
+# "pain in my back" names "back pain", "stiff every morning" names "morning stiffness".
+WINDOW_SLACK = 2
+
+
+def _term_key(term: str) -> tuple[str, ...]:
+    """The stems a vocabulary term is matched by: its content words (or all its words,
+    for a term made only of little words)."""
+    ws = words(term)
+    content = [w for w in ws if w not in STOPWORDS] or ws
+    return tuple(dict.fromkeys(stem(w) for w in content))
 
 
 class VocabularyEntry(BaseModel):
@@ -108,6 +138,7 @@ class Intent(BaseModel):
 class Intents(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     intents: tuple[Intent, ...]
+    filler: tuple[str, ...] = ()  # words weighed down in a question (see intents.yaml)
 
 
 @dataclass(frozen=True)
@@ -125,25 +156,34 @@ class ReadQuery:
     words: tuple[str, ...]  # content words, in order
     expansions: tuple[Expansion, ...]
     intents: tuple[Intent, ...]
+    weak: frozenset[str] = frozenset()  # the question's filler words
 
 
 class Reader:
     """Reads a question: which vocabulary entries and which intents it mentions.
-    Longest term first, so "low back pain" wins over "back pain"."""
+
+    A term matches when all its content words are in the question, as the same stems
+    (so inflection does not matter), in any order, within a few words of each other
+    (WINDOW_SLACK). Abbreviations ('AS', 'THR') match only as written in capitals.
+    Longer terms win over shorter ones they contain: "low back pain" over "back pain"."""
 
     def __init__(self, vocabulary: Vocabulary, intents: Intents) -> None:
         self.vocabulary = vocabulary
         self.intents = intents
-        # Terms by their first word, longest first: a question is read left to right,
-        # taking at each word the longest term that starts there.
-        self._by_first: dict[str, list[tuple[tuple[str, ...], VocabularyEntry, str]]] = {}
+        self._abbreviations: dict[str, list[tuple[VocabularyEntry, str]]] = {}
+        # Terms by each of their stems: only terms sharing a stem with the question are tried.
+        self._by_stem: dict[str, list[tuple[tuple[str, ...], int, VocabularyEntry, str]]] = {}
         for entry in vocabulary.entries:
             for written in entry.terms:
-                term = (written,) if is_abbreviation(written) else tuple(words(written))
-                self._by_first.setdefault(term[0], []).append((term, entry, written))
-        for terms in self._by_first.values():
-            terms.sort(key=lambda item: -len(item[0]))
+                if is_abbreviation(written):
+                    self._abbreviations.setdefault(written, []).append((entry, written))
+                    continue
+                key = _term_key(written)
+                item = (key, len(words(written)), entry, written)
+                for s in key:
+                    self._by_stem.setdefault(s, []).append(item)
         self._asks = [(tuple(words(a)), i) for i in intents.intents for a in i.asks]
+        self._filler = frozenset(w for f in intents.filler for w in words(f))
 
     def read(self, text: str) -> ReadQuery:
         tokens = words(text)
@@ -151,27 +191,36 @@ class Reader:
         shouting = sum(w.isupper() for w in cased) > max(1, len(cased) // 2)
         if len(cased) != len(tokens) or shouting:  # all in capitals: no abbreviations
             cased = tokens
+        stems = [stem(t) for t in tokens]
+        where: dict[str, list[int]] = {}
+        for n, s in enumerate(stems):
+            where.setdefault(s, []).append(n)
+        matches: list[tuple[int, int, frozenset[int], VocabularyEntry, str]] = []
+        for n, word in enumerate(cased):
+            for entry, written in self._abbreviations.get(word, ()) if word.isupper() else ():
+                matches.append((1, 1, frozenset([n]), entry, written))
+        tried: set[str] = set()
+        for s in where:
+            for key, length, entry, written in self._by_stem.get(s, ()):
+                if written in tried:
+                    continue
+                tried.add(written)
+                span = _span(key, where)
+                if span is not None and len(span) <= length + WINDOW_SLACK:
+                    matches.append((len(key), length, span, entry, written))
+        # Longest first; a match inside words a longer one already took is that one's part.
+        matches.sort(key=lambda m: (-m[0], -m[1], min(m[2])))
+        used: set[int] = set()
         found: list[Expansion] = []
-        start = 0
-        while start < len(tokens):
-            step = 1
-            candidates = self._by_first.get(tokens[start], [])
-            if cased[start] != tokens[start]:  # written in capitals: abbreviations too
-                candidates = sorted(
-                    self._by_first.get(cased[start], []) + candidates, key=lambda c: -len(c[0])
-                )
-            for term, entry, written in candidates:
-                if term[0].isupper():
-                    hit = term[0] == cased[start]
-                else:
-                    hit = tuple(tokens[start : start + len(term)]) == term
-                if hit:
-                    if all(x.entry.id != entry.id for x in found):
-                        others = tuple(t for t in entry.terms if tuple(words(t)) != term)
-                        found.append(Expansion(entry, written, others))
-                    step = len(term)
-                    break
-            start += step
+        for _, _, span, entry, written in matches:
+            if span <= used:
+                continue
+            used |= span
+            if all(x.entry.id != entry.id for x in found):
+                mine = _term_key(written)
+                others = tuple(t for t in entry.terms if t == written or _term_key(t) != mine)
+                found.append(Expansion(entry, written, tuple(t for t in others if t != written)))
+        found.sort(key=lambda x: min(_positions(x.matched, where, cased)))
         intents: list[Intent] = []
         for ask, intent in self._asks:
             n = len(ask)
@@ -183,4 +232,31 @@ class Reader:
             words=tuple(w for w in tokens if w not in STOPWORDS),
             expansions=tuple(found),
             intents=tuple(intents),
+            weak=frozenset(w for w in tokens if w in self._filler),
         )
+
+
+def _span(key: tuple[str, ...], where: dict[str, list[int]]) -> frozenset[int] | None:
+    """The tightest run of question positions holding every stem of `key` (the words
+    between included), or None when one is missing."""
+    if any(s not in where for s in key):
+        return None
+    if len(key) == 1:
+        return frozenset([where[key[0]][0]])
+    best: tuple[int, int] | None = None
+    for first in where[key[0]]:
+        lo = hi = first
+        for s in key[1:]:
+            nearest = min(where[s], key=lambda p: abs(p - first))
+            lo, hi = min(lo, nearest), max(hi, nearest)
+        if best is None or hi - lo < best[1] - best[0]:
+            best = (lo, hi)
+    assert best is not None
+    return frozenset(range(best[0], best[1] + 1))
+
+
+def _positions(written: str, where: dict[str, list[int]], cased: list[str]) -> list[int]:
+    if is_abbreviation(written):
+        return [n for n, w in enumerate(cased) if w == written] or [0]
+    span = _span(_term_key(written), where)
+    return sorted(span) if span else [0]

@@ -334,6 +334,7 @@ def as_dict(found: SearchResults) -> dict:
             for r in found.results
         ],
         "notes": list(found.notes),
+        "corrections": [{"typed": t, "searched": r} for t, r in found.corrections],
     }
 
 
