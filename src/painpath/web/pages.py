@@ -13,6 +13,7 @@ from painpath.services import (
     accounts,
     audit,
     checkins,
+    dashboard,
     instruments,
     invites,
     patients,
@@ -99,11 +100,21 @@ def signout(request: Request, _form: FormFields = Depends(checked_form)):
 
 
 @router.get("/patients")
-def patient_list(request: Request, q: str | None = None):
+def patient_list(request: Request, q: str | None = None, show: str = "all", page: str = "1"):
     ctx = request_context(request)
-    found = patients.list_patients(ctx, q)
+    number = int(page) if page.isdigit() and len(page) < 7 else 1
+    found = dashboard.dashboard(ctx, search=q, show=show, page=number)
     template = "patients/_rows.html" if request.headers.get("hx-request") else "patients/list.html"
-    return render(request, template, patients=found, q=q or "", this_year=datetime.now(UTC).year)
+    return render(
+        request,
+        template,
+        board=found,
+        patients=[r.patient for r in found.rows],
+        filters=dashboard.FILTERS,
+        q=q or "",
+        today=ctx.today(),
+        this_year=datetime.now(UTC).year,
+    )
 
 
 @router.get("/patients/new")
