@@ -12,7 +12,8 @@ What it does, start to finish, with nothing left behind:
    token; the exercise library page and one exercise's page) and each concurrency
    level: a short warm-up, then a fixed-duration run with that many concurrent clients,
    each with its own keep-alive connection (stdlib asyncio streams; `--client httpx`
-   uses one httpx.AsyncClient limited to that many connections instead). Non-2xx answers and exceptions count as errors;
+   uses one httpx.AsyncClient limited to that many connections instead). Non-2xx
+   answers and exceptions count as errors;
 5. prints (and with --output writes) a markdown report, stops the server and removes
    the temporary directory.
 
