@@ -159,3 +159,32 @@ def test_two_clinicians_may_use_the_same_submission_key_for_different_patients(s
         submission_key="visit-1",
     )
     assert again.id == saved[0].id
+
+
+@pytest.mark.parametrize("form", ["dose", "thresholds"])
+def test_a_reader_sending_a_bad_builder_form_is_refused_not_corrected(services, form):
+    """Review 10.12: the dose and thresholds forms answered a reader 422 (with what was
+    wrong in the form) instead of refusing them."""
+    import json
+    from pathlib import Path
+
+    from painpath.services import programmes
+    from tests.factories import finished_checkin, make_world
+    from tests.web_helpers import post_form
+
+    world = make_world(services)
+    example = Path(__file__).parents[2] / "docs/examples/checkin-answers.json"
+    finished_checkin(services, world.record_a.id, json.loads(example.read_text()))
+    view = programmes.create_from_checkin(world.clinician_a.ctx(services), world.record_a.id)
+    pid = world.record_a.id
+    url, body = (
+        (f"/patients/{pid}/programme/items/{view.items[0].id}/dose", {"sets": "many"})
+        if form == "dose"
+        else (f"/patients/{pid}/programme/thresholds", {"during_max": "lots"})
+    )
+    expected = {"admin": 403, "patient_a": 403, "other_clinician": 404, "clinician_a": 422}
+    for name, status in expected.items():
+        person = getattr(world, name)
+        client = client_for(services)
+        csrf = sign_in(client, person.email, person.password)
+        assert post_form(client, url, body, csrf).status_code == status, name

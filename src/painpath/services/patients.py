@@ -105,6 +105,14 @@ def patient_transaction(
     raise NotFound("patient")
 
 
+def require(ctx: Context, patient_id: int, action: PatientAction) -> None:
+    """Refuse (as patient_transaction does, audited) unless the actor may do `action` to
+    the patient: for shells that must check access before they judge the input, so a
+    refusal never depends on what was typed."""
+    with patient_transaction(ctx, patient_id, action):
+        pass
+
+
 def list_patients(ctx: Context, search: str | None = None) -> list[PatientView]:
     audit.require_signed_in(ctx)
     if ctx.actor.role is None or not may_list_patients(ctx.actor.role):

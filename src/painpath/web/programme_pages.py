@@ -10,6 +10,7 @@ import secrets
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from painpath.core.access import PatientAction
 from painpath.core.accounts import Role
 from painpath.core.articles import explainers
 from painpath.core.progression import PAIN_MONITORING_SOURCES, Thresholds, pain_advice
@@ -241,6 +242,9 @@ def _builder_action(request: Request, patient_id: int, action) -> object:
     try:
         action(ctx)
     except InvalidInput as error:
+        # The form is read before the service checks access: a reader who may not edit
+        # gets the refusal (403/404), never a list of what was wrong with the form.
+        patients.require(ctx, patient_id, PatientAction.change)
         return _overview(request, ctx, patient_id, 422, errors=error.errors)
     except OnHold as error:
         return _overview(request, ctx, patient_id, 409, errors={"_form": error.describe()})
