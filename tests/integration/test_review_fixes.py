@@ -188,3 +188,24 @@ def test_a_reader_sending_a_bad_builder_form_is_refused_not_corrected(services, 
         client = client_for(services)
         csrf = sign_in(client, person.email, person.password)
         assert post_form(client, url, body, csrf).status_code == status, name
+
+
+@pytest.mark.parametrize("name", ["\u200b\u200b", "\u202e\u202c", "\u2066\u2069", "---", "\u00a0"])
+def test_names_that_cannot_be_read_are_refused(services, name):
+    """Review 10.12: invisible or direction-mark-only display names were accepted."""
+    clinician = make_user(services, Role.clinician)
+    with pytest.raises(InvalidInput) as error:
+        patients.add_patient(clinician.ctx(services), {"display_name": name, "birth_year": 1980})
+    assert "display_name" in error.value.errors
+    if not name.strip():
+        return  # a blank optional account name is simply no name
+    with pytest.raises(InvalidInput):
+        accounts.create_user(
+            Context(services, actor=Actor(user_id=None, role=Role.admin, email="a@x.org")),
+            {
+                "email": "n@x.example.org",
+                "role": "clinician",
+                "display_name": name,
+                "password": "a long enough passphrase",
+            },
+        )

@@ -44,7 +44,20 @@ Email = Annotated[str, Field(max_length=254), AfterValidator(normalise_email)]
 # would lock people out.
 Password = Annotated[str, StringConstraints(strip_whitespace=False, max_length=256)]
 NewPassword = Annotated[Password, AfterValidator(_acceptable_password)]
-Name = Annotated[str, Field(min_length=1, max_length=120)]
+def _visible(value: str) -> str:
+    """A name someone can read: at least one letter or digit, so a name made only of
+    spaces, invisible or direction marks (U+200B, U+202E ...) or punctuation is refused."""
+    if not any(ch.isalnum() for ch in value):
+        raise ValueError("Use letters or digits in the name (it cannot be only spaces or marks).")
+    return value.strip()
+
+
+def _visible_or_empty(value: str) -> str:
+    return _visible(value) if value.strip() else ""
+
+
+Name = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_visible)]
+OptionalName = Annotated[str, Field(max_length=120), AfterValidator(_visible_or_empty)]
 
 
 class Input(BaseModel):
@@ -54,7 +67,7 @@ class Input(BaseModel):
 class NewUser(Input):
     email: Email
     role: Role
-    display_name: str = Field(default="", max_length=120)
+    display_name: OptionalName = ""
     password: NewPassword
 
 
