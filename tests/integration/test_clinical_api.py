@@ -117,3 +117,19 @@ def test_open_red_flags_and_their_review_through_the_api(services):
     assert done.json()["on_hold"] is False and done.json()["reviews"][0]["outcome"] == (
         "emergency_care"
     )
+
+
+def test_a_year_one_date_is_refused_and_nothing_is_saved(services):
+    """Review 10.12: a score dated 0001-01-01 was accepted."""
+    world = make_world(services)
+    api = _api(services, world.clinician_a)
+    body = {
+        "instrument": "sbst",
+        "responses": {str(i): 0 for i in range(1, 10)},
+        "administered_on": "0001-01-01",
+        "submission_key": "year-one",
+    }
+    response = api.post(f"/api/v1/patients/{world.record_a.id}/instrument-responses", json=body)
+    assert response.status_code == 422 and "1900 or later" in response.text
+    with services.db() as session:
+        assert session.scalar(select(func.count()).select_from(InstrumentResponse)) == 0

@@ -75,6 +75,8 @@ def record_instrument(
         raise InvalidInput({"source": "must be paper or questionnaire"})
     if administered_on > ctx.today():
         raise InvalidInput({"administered_on": "cannot be in the future"})
+    if administered_on.year < 1900:
+        raise InvalidInput({"administered_on": "give the date it was filled in (1900 or later)"})
     if not submission_key or len(submission_key) > 64:
         raise InvalidInput({"submission_key": "is required (at most 64 characters)"})
     try:
