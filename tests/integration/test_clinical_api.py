@@ -133,3 +133,14 @@ def test_a_year_one_date_is_refused_and_nothing_is_saved(services):
     assert response.status_code == 422 and "1900 or later" in response.text
     with services.db() as session:
         assert session.scalar(select(func.count()).select_from(InstrumentResponse)) == 0
+
+
+def test_unreadable_json_bodies_are_422_like_malformed_ones(services):
+    world = make_world(services)
+    api = _api(services, world.clinician_a)
+    for body in ("{bad", "[" * 5000 + "]" * 5000, '{"answers": {"age": ' + "9" * 5000 + "}}"):
+        response = api.post(
+            "/api/v1/assess", content=body, headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 422, (body[:20], response.text[:200])
+        assert response.json()["detail"][0]["type"] == "json_invalid"

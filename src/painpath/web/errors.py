@@ -113,7 +113,22 @@ async def service_error(request: Request, error: ServiceError) -> Response:
     )
 
 
+BODY_UNREADABLE = "There was an error parsing the body"
+
+
 async def http_error(request: Request, error: HTTPException) -> Response:
+    if is_api(request) and error.status_code == 400 and error.detail == BODY_UNREADABLE:
+        # A body too deeply nested or with a number too long to read: like malformed
+        # JSON, a 422 that says what is wrong (README, API).
+        detail = [
+            {
+                "loc": ["body"],
+                "msg": "The JSON body cannot be read: it is nested too deeply or holds a "
+                "number with too many digits.",
+                "type": "json_invalid",
+            }
+        ]
+        return JSONResponse({"detail": detail}, status_code=422)
     if is_api(request):
         return JSONResponse(
             {"detail": error.detail}, status_code=error.status_code, headers=error.headers
